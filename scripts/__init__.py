@@ -1,0 +1,10 @@
+"""Build and check tooling for the multilingual IPBES outreach website.
+
+Each module is one capability (languages, site configuration, content validation,
+tokens, interface strings, pages and alternates, sitemaps, the language chooser, the
+whole-site build) as plain functions over files and data; `mkdocs_plugin` is the thin
+adapter MkDocs calls and `cli` the one command line (`ipbes-site`).
+"""
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,57 @@
+"""`ipbes-site`: the one command line; the Makefile only calls it."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import BuildError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ipbes-site", description="Build and check the multilingual IPBES outreach site.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: current directory)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="build every language into site/")
+    build.add_argument("--out", type=Path, help="output directory (default: site/)")
+    build.add_argument("--lang", action="append", help="build only this language (repeatable)")
+    build.add_argument("--jobs", type=int, help="parallel language builds (default: CPU count)")
+
+    serve = commands.add_parser("serve", help="preview one language with live reload")
+    serve.add_argument("--lang", default="en")
+    serve.add_argument("--addr", default="127.0.0.1:8000")
+
+    commands.add_parser("messages", help="extract interface strings and update the catalogs in locales/")
+    commands.add_parser("config", help="print the generated per-language MkDocs configurations' paths").add_argument("--lang")
+
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    try:
+        if args.command == "build":
+            from .build import build_site
+            build_site(root, args.out, args.lang, args.jobs)
+        elif args.command == "serve":
+            from .serve import serve
+            serve(root, args.lang, args.addr)
+        elif args.command == "messages":
+            from .i18n import update_catalogs
+            from .site_config import load_shared_config
+            stats = update_catalogs(root, load_shared_config(root / "mkdocs.yml").languages)
+            for lang, s in stats.items():
+                print(f"{lang}: {s.translated} translated, {s.fuzzy} fuzzy, {s.untranslated} untranslated")
+        elif args.command == "config":
+            from .site_config import load_shared_config, write_language_config
+            shared = load_shared_config(root / "mkdocs.yml")
+            for lang in [args.lang] if args.lang else shared.languages:
+                print(write_language_config(shared, lang, root / ".build" / "site.new" / lang, root / ".build" / "config" / f"{lang}.yml"))
+    except BuildError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"ipbes-site: {len(exc.problems)} problem(s); nothing was published.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Checks on Markdown sources before any build starts.
+
+MkDocs 1.6 silently treats invalid YAML front matter as body text, which would publish a
+broken page without a word; this module reads every page's front matter first and reports
+each problem with its file and line.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+# Front matter keys an editor may use, with the type each must have.
+KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
+    "title": str,
+    "description": str,
+    "template": str,
+    "hide": list,
+    "search": dict,
+    "status": str,
+    "icon": str,
+    "hero": dict,
+    "entries": list,
+}
+
+
+def read_front_matter(path: Path, text: str | None = None) -> tuple[dict, list[Problem]]:
+    text = Path(path).read_text(encoding="utf-8") if text is None else text
+    match = FRONT_MATTER.match(text)
+    if not match:
+        if text.startswith("---"):
+            return {}, [Problem(path, 1, "front matter is not closed; end it with a line containing only ---")]
+        return {}, []
+    try:
+        data = yaml.safe_load(match.group(1) or "") or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        return {}, [Problem(path, line, f"front matter is not valid YAML ({getattr(exc, 'problem', exc)}); fix the YAML between the --- lines")]
+    if not isinstance(data, dict):
+        return {}, [Problem(path, 2, "front matter must be a set of 'key: value' lines")]
+    problems = []
+    lines = _key_lines(match.group(1) or "")
+    for key, value in data.items():
+        expected = KNOWN_KEYS.get(key)
+        line = lines.get(key, 2)
+        if expected is None:
+            problems.append(Problem(path, line, f"unknown front matter key '{key}'; known keys: {', '.join(sorted(KNOWN_KEYS))}"))
+        elif not isinstance(value, expected):
+            problems.append(Problem(path, line, f"front matter key '{key}' must be a {_type_name(expected)}, not {type(value).__name__}"))
+    return data, problems
+
+
+def _key_lines(block: str) -> dict[str, int]:
+    lines = {}
+    for number, line in enumerate(block.splitlines(), start=2):
+        match = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
+        if match and match.group(1) not in lines:
+            lines[match.group(1)] = number
+    return lines
+
+
+def _type_name(expected) -> str:
+    names = {str: "text", list: "list", dict: "mapping", int: "number", bool: "true/false"}
+    return names.get(expected, getattr(expected, "__name__", str(expected)))
+
+
+def check_pages(docs_root: Path, languages: list[str], templates: set[str]) -> list[Problem]:
+    problems = []
+    for lang in languages:
+        for path in sorted((Path(docs_root) / lang).rglob("*.md")):
+            meta, found = read_front_matter(path)
+            problems.extend(found)
+            template = meta.get("template")
+            if isinstance(template, str) and template not in templates:
+                line = _key_lines(FRONT_MATTER.match(path.read_text(encoding="utf-8")).group(1) or "").get("template", 2)
+                problems.append(Problem(path, line, f"unknown template '{template}'; use one of: {', '.join(sorted(templates))}"))
+    return problems
+
+
+def available_templates(overrides: Path) -> set[str]:
+    """Page templates editors may name: the overrides' top-level pages and Material's own."""
+    import material
+    material_dir = Path(material.__file__).parent / "templates"
+    names = {p.name for p in Path(overrides).glob("*.html")} | {p.name for p in material_dir.glob("*.html")}
+    return names - {"base.html"}

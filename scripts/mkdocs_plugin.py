@@ -1,0 +1,85 @@
+"""The thin MkDocs adapter: hands MkDocs' events to the plain functions in this package.
+
+Everything here is glue; the work lives in `pages`, `tokens`, `i18n`, `sitemaps` and
+`material_fixes`, which run without MkDocs, so a move to a successor of MkDocs only
+replaces this file.
+"""
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File
+
+from . import i18n, material_fixes, pages, sitemaps, tokens
+from .languages import language
+
+ASSETS = "assets/ipbes"
+STYLESHEETS = [f"{ASSETS}/fonts/fonts.css", f"{ASSETS}/tokens.css", f"{ASSETS}/site.css"]
+
+
+class IpbesPluginConfig(Config):
+    lang = c.Type(str, default="en")
+    project_root = c.Type(str, default=".")
+
+
+class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
+    def on_config(self, config):
+        self.root = Path(self.config.project_root).resolve()
+        self.lang = self.config.lang
+        ipbes = config.extra.get("ipbes", {})
+        self.languages = list(ipbes.get("languages", {}).keys()) or [self.lang]
+        self.source_language = ipbes.get("source_language", "en")
+        self.site_url = config.site_url.rsplit(f"{self.lang}/", 1)[0] if config.site_url else "/"
+        self.versions = pages.scan_page_versions(self.root / "docs", self.languages)
+        self.translations = i18n.translations(str(self.root / "locales"), self.lang)
+        config.site_description = self.translations.gettext(config.site_description) if config.site_description else None
+        # Material shows its language switcher only when extra.alternate is set; the
+        # switcher and hreflang links themselves come from per-page data (on_page_context).
+        config.extra["alternate"] = True
+        config.extra_css = STYLESHEETS + [css for css in config.extra_css if css not in STYLESHEETS]
+        return config
+
+    def on_env(self, env, config, files):
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_translations(self.translations, newstyle=True)
+        return env
+
+    def on_files(self, files, config):
+        token_data = tokens.load_tokens(self.root / "brand" / "tokens.json")
+        files.append(File.generated(config, f"{ASSETS}/tokens.css", content=tokens.tokens_css(token_data)))
+        for folder, target in (("brand/fonts", "fonts"), ("brand/logos", "logos")):
+            for path in sorted((self.root / folder).iterdir()):
+                if path.suffix in (".css", ".woff2", ".svg"):
+                    files.append(File.generated(config, f"{ASSETS}/{target}/{path.name}", abs_src_path=str(path)))
+        return files
+
+    def _context(self, rel_path: str | None, page_url: str) -> dict:
+        entries, x_default = pages.alternates(self.versions, rel_path or "", self.lang, self.site_url, self.source_language)
+        here = "/" + self.lang + "/" + page_url
+        for entry in entries:
+            target = "/" + (entry["path"] if entry["exists"] else entry["lang"] + "/")
+            entry["href"] = posixpath.relpath(target, here if here.endswith("/") else posixpath.dirname(here)) + "/"
+            entry["href"] = entry["href"].replace("/./", "/")
+        info = language(self.lang)
+        return {"lang": self.lang, "dir": info.direction, "alternates": entries,
+                "hreflang": [e for e in entries if e["exists"]] if rel_path else [],
+                "x_default": x_default if rel_path else None}
+
+    def on_page_context(self, context, page, config, nav):
+        context["ipbes"] = self._context(page.file.src_uri, page.url)
+        return context
+
+    def on_template_context(self, context, template_name, config):
+        context["ipbes"] = self._context(None, "")
+        return context
+
+    def on_post_build(self, config):
+        site_dir = Path(config.site_dir)
+        xml = sitemaps.language_sitemap(self.versions, self.lang, self.site_url, self.source_language)
+        (site_dir / "sitemap.xml").write_text(xml, encoding="utf-8")
+        (site_dir / "sitemap.xml.gz").unlink(missing_ok=True)
+        material_fixes.patch_alternate_sitemap_fetch(site_dir)

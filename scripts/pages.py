@@ -1,0 +1,81 @@
+"""Which page exists in which language, and where each version lives.
+
+The language switcher, the hreflang links and the sitemaps all answer one question: for a
+page at a relative path, which languages have it? The answer comes from the `docs/<lang>/`
+tree itself, so a translation appears everywhere the moment its file exists.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem
+from .languages import UN_LANGUAGES, language
+
+
+def page_paths(docs_root: Path, lang: str) -> list[str]:
+    base = Path(docs_root) / lang
+    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*.md") if p.is_file())
+
+
+def page_url(rel_path: str) -> str:
+    """The directory URL MkDocs gives a Markdown file (use_directory_urls), relative to its language root."""
+    stem = rel_path[:-3] if rel_path.endswith(".md") else rel_path
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+        return stem
+    return stem + "/"
+
+
+@dataclass(frozen=True)
+class PageVersions:
+    """For every relative page path, the languages that have it."""
+
+    languages: tuple[str, ...]
+    by_path: dict[str, frozenset[str]]
+
+    def languages_of(self, rel_path: str) -> list[str]:
+        have = self.by_path.get(rel_path, frozenset())
+        return [code for code in self.languages if code in have]
+
+
+def scan_page_versions(docs_root: Path, languages: list[str]) -> PageVersions:
+    by_path: dict[str, set[str]] = {}
+    for lang in languages:
+        for rel in page_paths(docs_root, lang):
+            by_path.setdefault(rel, set()).add(lang)
+    return PageVersions(tuple(languages), {k: frozenset(v) for k, v in by_path.items()})
+
+
+def alternates(versions: PageVersions, rel_path: str, current: str, site_url: str, source_language: str) -> list[dict]:
+    """One entry per configured language: where the switcher sends a reader and whether the page exists there."""
+    have = set(versions.languages_of(rel_path))
+    entries = []
+    for code in versions.languages:
+        info = language(code)
+        exists = code in have
+        url = page_url(rel_path) if exists else ""
+        entries.append({
+            "lang": code,
+            "name": info.native_name,
+            "dir": info.direction,
+            "exists": exists,
+            "current": code == current,
+            "path": f"{code}/{url}",
+            "url": f"{site_url}{code}/{url}",
+        })
+    x_default = next((e for e in entries if e["lang"] == source_language and e["exists"]), None)
+    return entries, x_default
+
+
+def check_language_folders(docs_root: Path, languages: list[str]) -> list[Problem]:
+    problems = []
+    docs_root = Path(docs_root)
+    for child in sorted(docs_root.iterdir()) if docs_root.is_dir() else []:
+        if child.is_dir() and child.name not in UN_LANGUAGES:
+            problems.append(Problem(child, None, f"'{child.name}' is not one of the six UN languages ({', '.join(UN_LANGUAGES)}); "
+                                                 "rename the folder to one of those codes or move it out of docs/"))
+    for code in languages:
+        if not (docs_root / code).is_dir():
+            problems.append(Problem(docs_root / code, None, f"no content folder for configured language '{code}'; create docs/{code}/ with at least index.md"))
+    return problems

@@ -1,0 +1,131 @@
+"""One MkDocs configuration per language, derived from the shared `mkdocs.yml`.
+
+Material's advice for several languages is one build per language; writing six YAML files
+by hand would let them drift apart, so this module derives each from the shared file and
+writes it as plain YAML (readable, and usable by `mkdocs serve -f` or a successor of MkDocs
+that reads `mkdocs.yml`).
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import BuildError, Problem
+from .languages import UN_LANGUAGES, language
+
+
+@dataclass(frozen=True)
+class SharedConfig:
+    path: Path
+    data: dict
+    key_lines: dict[tuple[str, ...], int]
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    @property
+    def ipbes(self) -> dict:
+        return (self.data.get("extra") or {}).get("ipbes") or {}
+
+    @property
+    def languages(self) -> list[str]:
+        return list((self.ipbes.get("languages") or {}).keys())
+
+    @property
+    def source_language(self) -> str:
+        return self.ipbes.get("source_language", "en")
+
+    @property
+    def site_url(self) -> str:
+        url = self.data.get("site_url") or "/"
+        return url if url.endswith("/") else url + "/"
+
+    def line_of(self, *keys: str) -> int | None:
+        return self.key_lines.get(tuple(keys))
+
+
+def load_shared_config(path: Path) -> SharedConfig:
+    """Read `mkdocs.yml` and check what the multilingual build depends on."""
+    path = Path(path).resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BuildError([Problem(path, None, f"cannot read the configuration ({exc.strerror}); run from the project root")])
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise BuildError([Problem(path, line, f"not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax at this line")])
+    shared = SharedConfig(path, data, _key_lines(node))
+    problems = validate_shared_config(shared)
+    if problems:
+        raise BuildError(problems)
+    return shared
+
+
+def _key_lines(node, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    lines: dict[tuple[str, ...], int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            path = prefix + (str(key.value),)
+            lines[path] = key.start_mark.line + 1
+            lines.update(_key_lines(value, path))
+    return lines
+
+
+def validate_shared_config(shared: SharedConfig) -> list[Problem]:
+    problems = []
+    codes = shared.languages
+    if not codes:
+        problems.append(Problem(shared.path, shared.line_of("extra"), "no languages configured; list the six UN languages under extra.ipbes.languages"))
+    for code in codes:
+        if code not in UN_LANGUAGES:
+            problems.append(Problem(
+                shared.path, shared.line_of("extra", "ipbes", "languages", code),
+                f"language code '{code}' is not one of the six UN languages ({', '.join(UN_LANGUAGES)}); use one of those codes",
+            ))
+    if shared.source_language not in codes:
+        problems.append(Problem(shared.path, shared.line_of("extra", "ipbes", "source_language"),
+                                f"source language '{shared.source_language}' is not among the configured languages; add it or change source_language"))
+    return problems
+
+
+def language_config(shared: SharedConfig, lang: str, site_dir: Path) -> dict:
+    """The full MkDocs configuration of one language build."""
+    lang_info = language(lang)
+    data = copy.deepcopy(shared.data)
+    root = shared.root
+    data["docs_dir"] = str(root / "docs" / lang)
+    data["site_dir"] = str(Path(site_dir).resolve())
+    data["site_url"] = f"{shared.site_url}{lang}/"
+    theme = data.setdefault("theme", {})
+    theme["language"] = lang
+    theme["direction"] = lang_info.direction
+    if theme.get("custom_dir"):
+        theme["custom_dir"] = str(root / theme["custom_dir"])
+    settings = shared.ipbes["languages"].get(lang) or {}
+    plugins = []
+    for plugin in data.get("plugins", []):
+        name = plugin if isinstance(plugin, str) else next(iter(plugin))
+        options = {} if isinstance(plugin, str) else dict(plugin[name] or {})
+        if name == "search":
+            options.update(settings.get("search") or {})
+        if name == "ipbes":
+            options.update({"lang": lang, "project_root": str(root)})
+        plugins.append({name: options} if options else name)
+    data["plugins"] = plugins
+    return data
+
+
+def write_language_config(shared: SharedConfig, lang: str, site_dir: Path, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = "# Generated by `ipbes-site` from mkdocs.yml; do not edit.\n" + yaml.safe_dump(
+        language_config(shared, lang, site_dir), allow_unicode=True, sort_keys=False)
+    out.write_text(text, encoding="utf-8")
+    return out
