@@ -62,6 +62,8 @@ def _build_language(config_path: str, lang: str) -> LanguageResult:
     logger.handlers[:] = [handler]
     logger.setLevel(logging.INFO)
     logger.propagate = False
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
     started = time.perf_counter()
     try:
         config = load_config(config_path)

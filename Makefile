@@ -1,0 +1,36 @@
+# Every target calls `ipbes-site` (scripts/cli.py); the real work lives there.
+# `make site` and `make test` set up .venv from requirements.lock on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+lang   ?= en
+
+.PHONY: site test serve messages lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/ipbes-site build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+serve: $(STAMP)
+	$(BIN)/ipbes-site serve --lang $(lang)
+
+messages: $(STAMP)
+	$(BIN)/ipbes-site messages
+
+# Refresh the lock after changing pyproject.toml's pins.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf site .build
