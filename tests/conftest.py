@@ -1,0 +1,41 @@
+"""Shared fixtures: the real site built once per test session, and throwaway project copies."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts import ROOT
+from scripts.build import build_site
+from scripts.site_config import load_shared_config
+
+PROJECT_PARTS = ("mkdocs.yml", "babel.cfg", "docs", "overrides", "brand", "locales")
+
+
+@pytest.fixture(scope="session")
+def shared():
+    return load_shared_config(ROOT / "mkdocs.yml")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("built") / "site"
+    build_site(ROOT, out, report=lambda *_: None)
+    return out
+
+
+def copy_project(target: Path, parts=PROJECT_PARTS) -> Path:
+    """A copy of the project's sources that a test may break without touching the real ones."""
+    for part in parts:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
