@@ -50,16 +50,23 @@ def check_sources(shared: SharedConfig, languages: list[str]) -> list[Problem]:
     return problems
 
 
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
 def _build_language(config_path: str, lang: str) -> LanguageResult:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"[{lang}] %(levelname)s %(message)s"))
-    handler.setLevel(logging.WARNING)
+    collected = _Collect()
     logger = logging.getLogger("mkdocs")
-    logger.handlers[:] = [handler]
+    logger.handlers[:] = [collected]
     logger.setLevel(logging.INFO)
     logger.propagate = False
     import jieba
@@ -69,7 +76,8 @@ def _build_language(config_path: str, lang: str) -> LanguageResult:
         config = load_config(config_path)
         build(config)
     except (MkDocsException, BuildError) as exc:
-        return LanguageResult(lang, time.perf_counter() - started, 0, str(exc))
+        details = "; ".join(collected.messages) or str(exc)
+        return LanguageResult(lang, time.perf_counter() - started, 0, details)
     count = sum(1 for _ in Path(config.site_dir).rglob("index.html"))
     return LanguageResult(lang, time.perf_counter() - started, count, None)
 
@@ -108,7 +116,7 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
             else:
                 report(f"  [{result.lang}] {result.pages} pages in {result.seconds:.1f} s")
     if failures:
-        raise BuildError([Problem(configs[f.lang], None, f"build of '{f.lang}' failed: {f.error}") for f in failures])
+        raise BuildError([Problem(root / "docs" / f.lang, None, f"the '{f.lang}' build failed: {f.error}") for f in failures])
 
     token_css = tokens.tokens_css(tokens.load_tokens(root / "brand" / "tokens.json"))
     write_root(staging, root, languages, shared.source_language, shared.site_url, token_css)

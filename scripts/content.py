@@ -39,8 +39,7 @@ def read_front_matter(path: Path, text: str | None = None) -> tuple[dict, list[P
     try:
         data = yaml.safe_load(match.group(1) or "") or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        line = _error_line(exc, (match.group(1) or "").count("\n"))
         return {}, [Problem(path, line, f"front matter is not valid YAML ({getattr(exc, 'problem', exc)}); fix the YAML between the --- lines")]
     if not isinstance(data, dict):
         return {}, [Problem(path, 2, "front matter must be a set of 'key: value' lines")]
@@ -54,6 +53,18 @@ def read_front_matter(path: Path, text: str | None = None) -> tuple[dict, list[P
         elif not isinstance(value, expected):
             problems.append(Problem(path, line, f"front matter key '{key}' must be a {_type_name(expected)}, not {type(value).__name__}"))
     return data, problems
+
+
+def _error_line(exc: yaml.YAMLError, block_lines: int) -> int:
+    """The file line of a YAML error; an error found only at the end of the block (an
+    unclosed bracket or quote) is reported where the unclosed construct starts."""
+    mark = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    if mark is None:
+        return 1
+    if mark.line >= block_lines and context is not None:
+        mark = context
+    return min(mark.line, max(block_lines - 1, 0)) + 2
 
 
 def _key_lines(block: str) -> dict[str, int]:

@@ -27,6 +27,7 @@ def site(tmp_path_factory) -> Path:
 
 def copy_project(target: Path, parts=PROJECT_PARTS) -> Path:
     """A copy of the project's sources that a test may break without touching the real ones."""
+    target.mkdir(parents=True, exist_ok=True)
     for part in parts:
         source = ROOT / part
         if source.is_dir():
