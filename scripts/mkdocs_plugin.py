@@ -14,7 +14,7 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import i18n, material_fixes, pages, sitemaps, tokens
+from . import formatting, i18n, material_fixes, pages, sitemaps, tokens
 from .languages import language
 
 ASSETS = "assets/ipbes"
@@ -46,6 +46,7 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
     def on_env(self, env, config, files):
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_translations(self.translations, newstyle=True)
+        env.filters.update(formatting.jinja_filters(self.lang))
         return env
 
     def on_files(self, files, config):

@@ -123,3 +123,20 @@ def test_language_switcher_stays_on_page_with_the_keyboard(browser, origin):
         page.keyboard.press("Enter")
     assert page.url == f"{origin}/zh/partners/"
     page.close()
+
+
+@pytest.mark.parametrize("lang,query,expected", [
+    ("zh", "志愿", "get-involved/"),
+    ("ar", "المتطوعون", "get-involved/"),
+    ("ru", "добровольцы", "get-involved/"),
+    ("fr", "bénévoles", "get-involved/"),
+])
+def test_search_finds_pages_in_the_page_language(browser, origin, lang, query, expected):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{origin}/{lang}/", wait_until="networkidle")
+    page.locator(".md-search__input").click()
+    page.keyboard.type(query)
+    page.wait_for_selector(".md-search-result__link", state="attached", timeout=10_000)
+    hrefs = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+    page.close()
+    assert any(h.split("#")[0].split("?")[0].endswith(f"/{lang}/{expected}") for h in hrefs), hrefs
