@@ -7,6 +7,7 @@ a failed build leaves the last good site untouched.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -16,8 +17,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, i18n, pages, tokens
+from . import assessments, content, i18n, pages, tokens
 from .chooser import write_root
+from .embargo import build_clock
 from .errors import BuildError, Problem
 from .site_config import SharedConfig, load_shared_config, write_language_config
 
@@ -32,12 +34,17 @@ class LanguageResult:
     error: str | None
 
 
-def check_sources(shared: SharedConfig, languages: list[str]) -> list[Problem]:
+def check_sources(shared: SharedConfig, languages: list[str], now: dt.datetime | None = None) -> list[Problem]:
     """Everything that can be known wrong before MkDocs runs, collected in one list."""
     root = shared.root
     problems = pages.check_language_folders(root / "docs", languages)
     templates = content.available_templates(root / "overrides")
-    problems += content.check_pages(root / "docs", [l for l in languages if (root / "docs" / l).is_dir()], templates)
+    keys: set[str] = set()
+    try:
+        keys = set(assessments.load_assessments(root, shared.languages, now or build_clock(), preview=True).assessments)
+    except BuildError as exc:
+        problems += exc.problems
+    problems += content.check_pages(root / "docs", [l for l in languages if (root / "docs" / l).is_dir()], templates, keys)
     try:
         tokens.load_tokens(root / "brand" / "tokens.json")
     except BuildError as exc:
@@ -83,7 +90,9 @@ def _build_language(config_path: str, lang: str) -> LanguageResult:
 
 
 def build_site(root: Path, out: Path | None = None, languages: list[str] | None = None,
-               jobs: int | None = None, report=print) -> Path:
+               jobs: int | None = None, report=print, now: str | dt.datetime | None = None) -> Path:
+    """Build the site with the build's clock at `now` (default: the real time): embargoed
+    pages and data entries are left out of every output until the clock passes them."""
     root = Path(root).resolve()
     out = Path(out or root / "site").resolve()
     shared = load_shared_config(root / "mkdocs.yml")
@@ -92,7 +101,11 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
     if unknown:
         raise BuildError([Problem(shared.path, shared.line_of("extra", "ipbes", "languages"),
                                   f"language '{unknown[0]}' is not configured; configured: {', '.join(shared.languages)}")])
-    problems = check_sources(shared, languages)
+    try:
+        clock = now if isinstance(now, dt.datetime) else build_clock(now)
+    except ValueError as exc:
+        raise BuildError([Problem(Path("--now"), None, str(exc))])
+    problems = check_sources(shared, languages, clock)
     if problems:
         raise BuildError(problems)
 
@@ -100,7 +113,8 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
     staging = work / "site.new"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    configs = {lang: write_language_config(shared, lang, staging / lang, work / "config" / f"{lang}.yml") for lang in languages}
+    options = {"now": clock.isoformat()}
+    configs = {lang: write_language_config(shared, lang, staging / lang, work / "config" / f"{lang}.yml", options) for lang in languages}
 
     report(f"Building {len(languages)} languages ({', '.join(languages)}) in parallel...")
     started = time.perf_counter()

@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", type=Path, help="output directory (default: site/)")
     build.add_argument("--lang", action="append", help="build only this language (repeatable)")
     build.add_argument("--jobs", type=int, help="parallel language builds (default: CPU count)")
+    build.add_argument("--now", help="the build's clock, an ISO 8601 date-time with offset (default: now); embargoed content appears once the clock passes its embargo")
 
     serve = commands.add_parser("serve", help="preview one language with live reload")
     serve.add_argument("--lang", default="en")
@@ -30,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             from .build import build_site
-            build_site(root, args.out, args.lang, args.jobs)
+            build_site(root, args.out, args.lang, args.jobs, now=args.now)
         elif args.command == "serve":
             from .serve import serve
             serve(root, args.lang, args.addr)

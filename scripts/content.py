@@ -6,11 +6,13 @@ each problem with its file and line.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
 import yaml
 
+from .embargo import EmbargoError, is_embargoed, parse_moment
 from .errors import Problem
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -26,6 +28,10 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "icon": str,
     "hero": dict,
     "entries": list,
+    "embargo": (str, datetime.datetime),
+    "assessment": str,
+    "cover_image": str,
+    "key_figures": list,
 }
 
 
@@ -81,17 +87,45 @@ def _type_name(expected) -> str:
     return names.get(expected, getattr(expected, "__name__", str(expected)))
 
 
-def check_pages(docs_root: Path, languages: list[str], templates: set[str]) -> list[Problem]:
+def check_pages(docs_root: Path, languages: list[str], templates: set[str], assessment_keys: set[str] = frozenset()) -> list[Problem]:
     problems = []
     for lang in languages:
         for path in sorted((Path(docs_root) / lang).rglob("*.md")):
-            meta, found = read_front_matter(path)
+            text = path.read_text(encoding="utf-8")
+            meta, found = read_front_matter(path, text)
             problems.extend(found)
+            if not meta:
+                continue
+            lines = _key_lines(FRONT_MATTER.match(text).group(1) or "")
             template = meta.get("template")
             if isinstance(template, str) and template not in templates:
-                line = _key_lines(FRONT_MATTER.match(path.read_text(encoding="utf-8")).group(1) or "").get("template", 2)
-                problems.append(Problem(path, line, f"unknown template '{template}'; use one of: {', '.join(sorted(templates))}"))
+                problems.append(Problem(path, lines.get("template", 2), f"unknown template '{template}'; use one of: {', '.join(sorted(templates))}"))
+            if "embargo" in meta:
+                try:
+                    parse_moment(meta["embargo"])
+                except EmbargoError as exc:
+                    problems.append(Problem(path, lines.get("embargo", 2), str(exc)))
+            key = meta.get("assessment")
+            if isinstance(key, str) and assessment_keys and key not in assessment_keys:
+                problems.append(Problem(path, lines.get("assessment", 2), f"unknown assessment '{key}'; use one of: {', '.join(sorted(assessment_keys))} (data/assessments.yml)"))
     return problems
+
+
+def embargoed_pages(docs_root: Path, languages: list[str], now: datetime.datetime, hidden_assessments: frozenset[str] = frozenset()) -> dict[tuple[str, str], object]:
+    """(lang, relative path) of every page still under embargo at `now`, its own or its assessment's."""
+    found = {}
+    for lang in languages:
+        base = Path(docs_root) / lang
+        for path in sorted(base.rglob("*.md")):
+            meta, problems = read_front_matter(path)
+            if problems:
+                continue
+            rel = path.relative_to(base).as_posix()
+            if meta.get("embargo") is not None and is_embargoed(meta["embargo"], now):
+                found[(lang, rel)] = meta["embargo"]
+            elif meta.get("assessment") in hidden_assessments:
+                found[(lang, rel)] = meta["assessment"]
+    return found
 
 
 def available_templates(overrides: Path) -> set[str]:

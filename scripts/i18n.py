@@ -6,6 +6,7 @@ compiles each catalog in memory, so no compiled .mo file is ever committed or st
 """
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,12 +110,14 @@ def update_catalogs(root: Path, languages: list[str], source_language: str = "en
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             catalog = Catalog(locale=lang, domain=DOMAIN, project="ipbes-site")
-        catalog.update(template, update_header_comment=False)
+        # Babel's update shares message objects with the template; each catalog needs its own.
+        catalog.update(copy.deepcopy(template), update_header_comment=False)
         catalog.obsolete.clear()
         if lang == source_language:
             for message in catalog:
-                if message.id and not message.string:
+                if message.id:
                     message.string = message.id
+                    message.flags.discard("fuzzy")
         with open(path, "wb") as handle:
             write_po(handle, catalog, sort_output=True, width=100, ignore_obsolete=True)
         stats[lang] = catalog_stats(locales, lang)

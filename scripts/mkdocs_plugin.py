@@ -1,8 +1,8 @@
 """The thin MkDocs adapter: hands MkDocs' events to the plain functions in this package.
 
-Everything here is glue; the work lives in `pages`, `tokens`, `i18n`, `sitemaps` and
-`material_fixes`, which run without MkDocs, so a move to a successor of MkDocs only
-replaces this file.
+Everything here is glue; the work lives in `pages`, `tokens`, `i18n`, `sitemaps`,
+`assessments`, `content` and `material_fixes`, which run without MkDocs, so a move to a
+successor of MkDocs only replaces this file.
 """
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import formatting, i18n, material_fixes, pages, sitemaps, tokens
+from . import assessments, formatting, i18n, material_fixes, pages, sitemaps, tokens
+from .embargo import build_clock
+from .inventory import page_inventory
 from .languages import language
 
 ASSETS = "assets/ipbes"
@@ -24,17 +26,24 @@ STYLESHEETS = [f"{ASSETS}/fonts/fonts.css", f"{ASSETS}/tokens.css", f"{ASSETS}/s
 class IpbesPluginConfig(Config):
     lang = c.Type(str, default="en")
     project_root = c.Type(str, default=".")
+    now = c.Type(str, default="")
+    preview = c.Type(bool, default=False)
 
 
 class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
     def on_config(self, config):
         self.root = Path(self.config.project_root).resolve()
         self.lang = self.config.lang
+        self.now = build_clock(self.config.now or None)
+        self.preview = self.config.preview
         ipbes = config.extra.get("ipbes", {})
         self.languages = list(ipbes.get("languages", {}).keys()) or [self.lang]
         self.source_language = ipbes.get("source_language", "en")
         self.site_url = config.site_url.rsplit(f"{self.lang}/", 1)[0] if config.site_url else "/"
-        self.versions = pages.scan_page_versions(self.root / "docs", self.languages)
+        inventory = page_inventory(self.root, self.languages, self.now, self.preview)
+        self.assessments, self.embargoed, self.versions = inventory.assessments, inventory.embargoed, inventory.versions
+        if not self.preview:
+            config.nav = pages.prune_nav(config.nav, inventory.hidden_in(self.lang))
         self.translations = i18n.translations(str(self.root / "locales"), self.lang)
         config.site_description = self.translations.gettext(config.site_description) if config.site_description else None
         # Material shows its language switcher only when extra.alternate is set; the
@@ -50,12 +59,23 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         return env
 
     def on_files(self, files, config):
+        if not self.preview:
+            for (lang, rel) in self.embargoed:
+                if lang == self.lang and files.get_file_from_path(rel):
+                    files.remove(files.get_file_from_path(rel))
         token_data = tokens.load_tokens(self.root / "brand" / "tokens.json")
         files.append(File.generated(config, f"{ASSETS}/tokens.css", content=tokens.tokens_css(token_data)))
         for folder, target in (("brand/fonts", "fonts"), ("brand/logos", "logos")):
             for path in sorted((self.root / folder).iterdir()):
                 if path.suffix in (".css", ".woff2", ".svg"):
                     files.append(File.generated(config, f"{ASSETS}/{target}/{path.name}", abs_src_path=str(path)))
+        gettext = self.translations.gettext
+        for entry in self.assessments.published():
+            files.append(File.generated(config, f"assessments/{entry.key}.md",
+                                        content=assessments.page_markdown(entry, self.lang, gettext)))
+            page_url = f"{self.site_url}{self.lang}/assessments/{entry.key}/"
+            for name, data in assessments.calendar_files(entry, self.lang, page_url, gettext).items():
+                files.append(File.generated(config, f"assessments/{entry.key}/{name}", content=data))
         return files
 
     def _context(self, rel_path: str | None, page_url: str) -> dict:
@@ -71,7 +91,14 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
                 "x_default": x_default if rel_path else None}
 
     def on_page_context(self, context, page, config, nav):
-        context["ipbes"] = self._context(page.file.src_uri, page.url)
+        ipbes = self._context(page.file.src_uri, page.url)
+        ipbes["embargoed"] = (self.lang, page.file.src_uri) in self.embargoed
+        key = page.meta.get("assessment")
+        if key in self.assessments.assessments:
+            ipbes["assessment"] = assessments.page_context(self.assessments.assessments[key], self.lang, self.now)
+            ipbes["embargoed"] = ipbes["embargoed"] or ipbes["assessment"]["embargoed"]
+        ipbes["assessments"] = [assessments.page_context(a, self.lang, self.now) for a in self.assessments.published()]
+        context["ipbes"] = ipbes
         return context
 
     def on_template_context(self, context, template_name, config):

@@ -39,11 +39,16 @@ class PageVersions:
         return [code for code in self.languages if code in have]
 
 
-def scan_page_versions(docs_root: Path, languages: list[str]) -> PageVersions:
+def scan_page_versions(docs_root: Path, languages: list[str], generated: list[str] = (),
+                       hidden: set[tuple[str, str]] = frozenset()) -> PageVersions:
+    """Which language has which page: the files under docs/<lang>/, plus the pages the build
+    generates in every language (from data files), less the (lang, path) pairs `hidden`
+    (embargoed), which must leave no trace in switchers, hreflang or sitemaps."""
     by_path: dict[str, set[str]] = {}
     for lang in languages:
-        for rel in page_paths(docs_root, lang):
-            by_path.setdefault(rel, set()).add(lang)
+        for rel in list(page_paths(docs_root, lang)) + list(generated):
+            if (lang, rel) not in hidden:
+                by_path.setdefault(rel, set()).add(lang)
     return PageVersions(tuple(languages), {k: frozenset(v) for k, v in by_path.items()})
 
 
@@ -79,3 +84,19 @@ def check_language_folders(docs_root: Path, languages: list[str]) -> list[Proble
         if not (docs_root / code).is_dir():
             problems.append(Problem(docs_root / code, None, f"no content folder for configured language '{code}'; create docs/{code}/ with at least index.md"))
     return problems
+
+
+def prune_nav(nav, hidden: set[str]):
+    """The nav less the entries pointing at `hidden` pages (and sections left empty)."""
+    if nav is None:
+        return None
+    pruned = []
+    for item in nav:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        if isinstance(value, list):
+            children = prune_nav(value, hidden)
+            if children:
+                pruned.append({next(iter(item)): children})
+        elif value not in hidden:
+            pruned.append(item)
+    return pruned

@@ -18,7 +18,8 @@ def serve(root: Path, lang: str, addr: str) -> None:
     problems = check_sources(shared, [lang])
     if problems:
         raise BuildError(problems)
-    config = write_language_config(shared, lang, root / ".build" / "serve" / lang, root / ".build" / "config" / f"serve-{lang}.yml")
+    config = write_language_config(shared, lang, root / ".build" / "serve" / lang, root / ".build" / "config" / f"serve-{lang}.yml",
+                                   {"preview": True})
     print(f"Previewing '{lang}' at http://{addr}/{lang}/ (Ctrl+C to stop); pages reload when you save.")
     mkdocs_serve(config_file=str(config), livereload=True, dev_addr=addr,
                  watch=[str(root / "overrides"), str(root / "brand"), str(root / "locales")])

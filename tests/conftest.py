@@ -10,7 +10,7 @@ from scripts import ROOT
 from scripts.build import build_site
 from scripts.site_config import load_shared_config
 
-PROJECT_PARTS = ("mkdocs.yml", "babel.cfg", "docs", "overrides", "brand", "locales")
+PROJECT_PARTS = ("mkdocs.yml", "babel.cfg", "docs", "overrides", "brand", "locales", "data")
 
 
 @pytest.fixture(scope="session")

@@ -31,3 +31,22 @@ def test_stats_count_fuzzy_and_untranslated(tmp_path):
                   'msgid "a"\nmsgstr "A"\n\n#, fuzzy\nmsgid "b"\nmsgstr "B"\n\nmsgid "c"\nmsgstr ""\n', encoding="utf-8")
     stats = catalog_stats(tmp_path, "fr")
     assert (stats.translated, stats.fuzzy, stats.untranslated) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("lang", UN_LANGUAGES)
+def test_translations_keep_the_placeholders(lang):
+    catalog = read_catalog(catalog_path(ROOT / "locales", lang), lang)
+    errors = [f"{m.id!r}: {e}" for m, errs in catalog.check() for e in errs]
+    assert not errors, errors
+
+
+def test_updating_catalogs_leaves_new_strings_untranslated_outside_english(tmp_path):
+    import shutil
+    from scripts.i18n import update_catalogs
+    for part in ("babel.cfg", "overrides", "scripts", "locales"):
+        (shutil.copytree if (ROOT / part).is_dir() else shutil.copy2)(ROOT / part, tmp_path / part)
+    (tmp_path / "overrides" / "extra.html").write_text('{{ _("A string nobody has translated yet") }}\n', encoding="utf-8")
+    stats = update_catalogs(tmp_path, list(UN_LANGUAGES))
+    assert stats["en"].untranslated == 0
+    for lang in UN_LANGUAGES[1:]:
+        assert stats[lang].untranslated == 1, stats[lang]

@@ -13,15 +13,22 @@ import pytest
 from scripts import ROOT
 from scripts.i18n import gettext
 from scripts.languages import UN_LANGUAGES, language
-from scripts.pages import page_url, scan_page_versions
+from scripts.embargo import build_clock
+from scripts.inventory import page_inventory
+from scripts.pages import page_url
 from tests.helpers import find, html_pages, parse
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
 
+def published_versions():
+    """What the build publishes: docs/<lang>/ plus the pages generated from data."""
+    return page_inventory(ROOT, list(UN_LANGUAGES), build_clock()).versions
+
+
 def content_pages(site: Path, lang: str) -> list[tuple[str, Path]]:
-    """(relative Markdown path, built HTML) for every page of docs/<lang>/."""
-    versions = scan_page_versions(ROOT / "docs", list(UN_LANGUAGES))
+    """(relative Markdown path, built HTML) for every published page of a language."""
+    versions = published_versions()
     pages = []
     for rel, langs in versions.by_path.items():
         if lang in langs:
@@ -49,7 +56,7 @@ def test_lang_and_direction(site, lang):
 
 @pytest.mark.parametrize("lang", UN_LANGUAGES)
 def test_hreflang_lists_every_existing_version_and_x_default(site, shared, lang):
-    versions = scan_page_versions(ROOT / "docs", shared.languages)
+    versions = published_versions()
     for rel, html in content_pages(site, lang):
         links = {l.attrs["hreflang"]: l.attrs["href"] for l in find(parse(html), "link", rel="alternate") if l.attrs.get("hreflang")}
         have = versions.languages_of(rel)
@@ -116,7 +123,7 @@ def test_sitemaps_with_hreflang_and_index(site, shared):
     index = ET.parse(site / "sitemap.xml").getroot()
     locs = [e.text for e in index.findall("s:sitemap/s:loc", SITEMAP_NS)]
     assert locs == [f"{shared.site_url}{code}/sitemap.xml" for code in UN_LANGUAGES]
-    versions = scan_page_versions(ROOT / "docs", shared.languages)
+    versions = published_versions()
     for lang in UN_LANGUAGES:
         root = ET.parse(site / lang / "sitemap.xml").getroot()
         urls = root.findall("s:url", SITEMAP_NS)
