@@ -1,5 +1,6 @@
 # Every target calls `ipbes-site` (scripts/cli.py); the real work lives there.
-# `make site` and `make test` set up .venv from requirements.lock on first use.
+# `make site` and `make test` set up .venv from requirements.lock on first use, and the
+# Debian packages they need (.ci/system-packages) when missing.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -16,9 +17,11 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 site: $(STAMP)
+	@bash .ci/system-packages site
 	$(BIN)/ipbes-site build
 
 test: $(STAMP)
+	@bash .ci/system-packages test
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)

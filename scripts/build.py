@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import assessments, content, i18n, pages, tokens
+from . import assessments, content, i18n, pages, publications, tokens
 from .chooser import write_root
 from .embargo import build_clock
 from .errors import BuildError, Problem
@@ -45,6 +45,10 @@ def check_sources(shared: SharedConfig, languages: list[str], now: dt.datetime |
     except BuildError as exc:
         problems += exc.problems
     problems += content.check_pages(root / "docs", [l for l in languages if (root / "docs" / l).is_dir()], templates, keys)
+    if "zh" in languages and any((root / "docs" / "zh").rglob("factsheets/*.md")):
+        missing = publications.missing_cjk_font()
+        if missing:
+            problems.append(Problem(root / "docs" / "zh" / "factsheets", None, missing))
     try:
         tokens.load_tokens(root / "brand" / "tokens.json")
     except BuildError as exc:

@@ -108,6 +108,12 @@ def check_pages(docs_root: Path, languages: list[str], templates: set[str], asse
             key = meta.get("assessment")
             if isinstance(key, str) and assessment_keys and key not in assessment_keys:
                 problems.append(Problem(path, lines.get("assessment", 2), f"unknown assessment '{key}'; use one of: {', '.join(sorted(assessment_keys))} (data/assessments.yml)"))
+            if template == "factsheet.html":
+                from .publications import cover_problems, figure_problems
+                if not isinstance(key, str):
+                    problems.append(Problem(path, 2, "a fact sheet needs 'assessment: <key>' naming its assessment in data/assessments.yml"))
+                problems += cover_problems(Path(docs_root).parent, path, meta.get("cover_image"), lines.get("cover_image", 2))
+                problems += figure_problems(path, meta.get("key_figures"), lines.get("key_figures", 2))
     return problems
 
 

@@ -26,6 +26,14 @@ def format_number(value: float | int, lang: str) -> str:
     return numbers.format_decimal(value, locale=lang)
 
 
+def format_size(size: int, lang: str) -> str:
+    """A file size as readers expect it ('245 kB', '1,2 MB'), in the locale's own units."""
+    from babel.units import format_unit
+    if size < 1_000_000:
+        return format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=lang)
+    return format_unit(round(size / 1_000_000, 1), "digital-megabyte", length="short", locale=lang)
+
+
 def jinja_filters(lang: str) -> dict:
     return {
         "format_date": lambda value, style="long": format_date(value, lang, style),

@@ -14,7 +14,7 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import assessments, formatting, i18n, material_fixes, pages, sitemaps, tokens
+from . import assessments, formatting, i18n, material_fixes, pages, publications, sitemaps, tokens
 from .embargo import build_clock
 from .inventory import page_inventory
 from .languages import language
@@ -45,6 +45,9 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         if not self.preview:
             config.nav = pages.prune_nav(config.nav, inventory.hidden_in(self.lang))
         self.translations = i18n.translations(str(self.root / "locales"), self.lang)
+        self.partners = publications.load_partners(self.root, self.languages)
+        self.token_css = tokens.tokens_css(tokens.load_tokens(self.root / "brand" / "tokens.json"))
+        self.factsheets: dict[str, dict] = {}
         config.site_description = self.translations.gettext(config.site_description) if config.site_description else None
         # Material shows its language switcher only when extra.alternate is set; the
         # switcher and hreflang links themselves come from per-page data (on_page_context).
@@ -63,8 +66,11 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
             for (lang, rel) in self.embargoed:
                 if lang == self.lang and files.get_file_from_path(rel):
                     files.remove(files.get_file_from_path(rel))
-        token_data = tokens.load_tokens(self.root / "brand" / "tokens.json")
-        files.append(File.generated(config, f"{ASSETS}/tokens.css", content=tokens.tokens_css(token_data)))
+        files.append(File.generated(config, f"{ASSETS}/tokens.css", content=self.token_css))
+        media = self.root / pages.SHARED_MEDIA_DIR
+        for path in sorted(media.rglob("*")) if media.is_dir() else []:
+            if path.is_file() and path.suffix.lower() in publications.RASTER_TYPES | {".svg", ".vtt", ".mp4", ".webm", ".mp3", ".ogg"}:
+                files.append(File.generated(config, f"{pages.SHARED_MEDIA}/{path.relative_to(media).as_posix()}", abs_src_path=str(path)))
         for folder, target in (("brand/fonts", "fonts"), ("brand/logos", "logos")):
             for path in sorted((self.root / folder).iterdir()):
                 if path.suffix in (".css", ".woff2", ".svg"):
@@ -77,6 +83,29 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
             for name, data in assessments.calendar_files(entry, self.lang, page_url, gettext).items():
                 files.append(File.generated(config, f"assessments/{entry.key}/{name}", content=data))
         return files
+
+    def on_page_content(self, html, page, config, files):
+        if page.meta.get("template") != "factsheet.html":
+            return html
+        title, body = publications.split_title(html)
+        entry = self.assessments.assessments[page.meta["assessment"]]
+        info = assessments.page_context(entry, self.lang, self.now)
+        gettext = self.translations.gettext
+        facts = [(gettext(publications.PLENARY_LABEL), f"{info['plenary']}, {info['place']}, {info['dates']}"),
+                 (gettext(publications.LAUNCH_LABEL), info["launch"]["date"])]
+        figures = publications.key_figures(page.meta, self.lang)
+        cover = self.root / publications.MEDIA_DIR / page.meta["cover_image"]
+        document = publications.print_document(self.root, self.lang, title or page.title, body, cover, facts, figures,
+                                               self.partners, self.token_css)
+        name = f"ipbes-factsheet-{page.meta['assessment']}-{self.lang}.pdf"
+        out = Path(config.site_dir) / page.url / name
+        publications.render_pdf(document, out, self.root, cover, self.root / ".build" / "cache" / "pdf")
+        self.factsheets[page.file.src_uri] = {
+            "title": title or page.title, "body": body, "facts": facts, "figures": figures, "pdf": name,
+            "pdf_size": formatting.format_size(out.stat().st_size, self.lang), "assessment": info,
+            "cover_image": f"{pages.SHARED_MEDIA}/{page.meta['cover_image']}", "cover_size": publications.image_size(cover),
+            "back": publications.back_cover(self.partners, self.lang, gettext)}
+        return html
 
     def _context(self, rel_path: str | None, page_url: str) -> dict:
         entries, x_default = pages.alternates(self.versions, rel_path or "", self.lang, self.site_url, self.source_language)
@@ -97,7 +126,11 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         if key in self.assessments.assessments:
             ipbes["assessment"] = assessments.page_context(self.assessments.assessments[key], self.lang, self.now)
             ipbes["embargoed"] = ipbes["embargoed"] or ipbes["assessment"]["embargoed"]
-        ipbes["assessments"] = [assessments.page_context(a, self.lang, self.now) for a in self.assessments.published()]
+        if page.file.src_uri in self.factsheets:
+            ipbes["factsheet"] = self.factsheets[page.file.src_uri]
+        ipbes["assessments"] = [dict(assessments.page_context(a, self.lang, self.now),
+                                     factsheet=self.lang in self.versions.languages_of(f"factsheets/{a.key}.md"))
+                                for a in self.assessments.published()]
         context["ipbes"] = ipbes
         return context
 

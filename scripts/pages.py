@@ -73,11 +73,15 @@ def alternates(versions: PageVersions, rel_path: str, current: str, site_url: st
     return entries, x_default
 
 
+SHARED_MEDIA = "media"
+SHARED_MEDIA_DIR = Path("docs") / SHARED_MEDIA
+
+
 def check_language_folders(docs_root: Path, languages: list[str]) -> list[Problem]:
     problems = []
     docs_root = Path(docs_root)
     for child in sorted(docs_root.iterdir()) if docs_root.is_dir() else []:
-        if child.is_dir() and child.name not in UN_LANGUAGES:
+        if child.is_dir() and child.name not in UN_LANGUAGES and child.name != SHARED_MEDIA:
             problems.append(Problem(child, None, f"'{child.name}' is not one of the six UN languages ({', '.join(UN_LANGUAGES)}); "
                                                  "rename the folder to one of those codes or move it out of docs/"))
     for code in languages:
