@@ -17,9 +17,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import assessments, content, i18n, pages, publications, tokens
+from . import assessments, content, i18n, pages, publications, tokens, videos
 from .chooser import write_root
 from .embargo import build_clock
+from .embeds import scan as embed_scan
 from .errors import BuildError, Problem
 from .site_config import SharedConfig, load_shared_config, write_language_config
 
@@ -45,6 +46,11 @@ def check_sources(shared: SharedConfig, languages: list[str], now: dt.datetime |
     except BuildError as exc:
         problems += exc.problems
     problems += content.check_pages(root / "docs", [l for l in languages if (root / "docs" / l).is_dir()], templates, keys)
+    try:
+        videos.load_videos(root, shared.languages)
+    except BuildError as exc:
+        problems += exc.problems
+    problems += embed_scan.check_embeds(root / "docs", [l for l in languages if (root / "docs" / l).is_dir()], root / pages.SHARED_MEDIA_DIR)[1]
     if "zh" in languages and any((root / "docs" / "zh").rglob("factsheets/*.md")):
         missing = publications.missing_cjk_font()
         if missing:

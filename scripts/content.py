@@ -32,7 +32,9 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "assessment": str,
     "cover_image": str,
     "key_figures": list,
+    "listing": str,
 }
+LISTINGS = ("videos",)
 
 
 def read_front_matter(path: Path, text: str | None = None) -> tuple[dict, list[Problem]]:
@@ -100,6 +102,8 @@ def check_pages(docs_root: Path, languages: list[str], templates: set[str], asse
             template = meta.get("template")
             if isinstance(template, str) and template not in templates:
                 problems.append(Problem(path, lines.get("template", 2), f"unknown template '{template}'; use one of: {', '.join(sorted(templates))}"))
+            if "listing" in meta and meta["listing"] not in LISTINGS:
+                problems.append(Problem(path, lines.get("listing", 2), f"unknown listing '{meta['listing']}'; use one of: {', '.join(LISTINGS)}"))
             if "embargo" in meta:
                 try:
                     parse_moment(meta["embargo"])

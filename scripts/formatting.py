@@ -34,6 +34,31 @@ def format_size(size: int, lang: str) -> str:
     return format_unit(round(size / 1_000_000, 1), "digital-megabyte", length="short", locale=lang)
 
 
+def format_clock(seconds: int) -> str:
+    """'6:30' or '1:02:03': the figure on a video's poster, the same in every language."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def format_duration(seconds: int, lang: str) -> str:
+    """'6 minutes, 30 seconds' in the page's language, for screen readers.
+
+    Babel 2.18 leaks a unit key for Chinese long minutes ('6 duration-minute'), which falls
+    back to the short unit; its 'unit' list patterns repeat items (Arabic) or fail (Spanish),
+    so the parts are joined with the standard pattern ('6 minutes and 30 seconds')."""
+    from babel.lists import format_list
+    from babel.units import format_unit
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = []
+    for value, unit in ((hours, "duration-hour"), (minutes, "duration-minute"), (secs, "duration-second")):
+        if value or (unit == "duration-second" and not parts):
+            text = format_unit(value, unit, length="long", locale=lang)
+            parts.append(format_unit(value, unit, length="short", locale=lang) if "duration-" in text else text)
+    return format_list(parts, style="standard", locale=lang)
+
+
 def jinja_filters(lang: str) -> dict:
     return {
         "format_date": lambda value, style="long": format_date(value, lang, style),

@@ -14,8 +14,11 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import assessments, formatting, i18n, material_fixes, pages, publications, sitemaps, tokens
+from . import assessments, formatting, i18n, material_fixes, pages, publications, sitemaps, tokens, videos
 from .embargo import build_clock
+from .embeds import posters, scan
+from .embeds.blocks import poster_colours
+from .embeds.html import relative_media_urls
 from .inventory import page_inventory
 from .languages import language
 
@@ -48,11 +51,14 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         self.partners = publications.load_partners(self.root, self.languages)
         self.token_css = tokens.tokens_css(tokens.load_tokens(self.root / "brand" / "tokens.json"))
         self.factsheets: dict[str, dict] = {}
+        self.videos = videos.load_videos(self.root, self.languages)
+        self.colours = poster_colours(self.root)
         config.site_description = self.translations.gettext(config.site_description) if config.site_description else None
         # Material shows its language switcher only when extra.alternate is set; the
         # switcher and hreflang links themselves come from per-page data (on_page_context).
         config.extra["alternate"] = True
         config.extra_css = STYLESHEETS + [css for css in config.extra_css if css not in STYLESHEETS]
+        config.extra_javascript.append(f"{ASSETS}/embeds.js")
         return config
 
     def on_env(self, env, config, files):
@@ -75,6 +81,15 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
             for path in sorted((self.root / folder).iterdir()):
                 if path.suffix in (".css", ".woff2", ".svg"):
                     files.append(File.generated(config, f"{ASSETS}/{target}/{path.name}", abs_src_path=str(path)))
+        found, _ = scan.check_embeds(self.root / "docs", [self.lang], media)
+        wanted = [(item.embed.title, True) for item in found if item.embed.kind == "video" and not item.embed.poster]
+        wanted += [(entry.title[self.lang], not entry.stand_in) for entry in self.videos
+                   if entry.stand_in or "poster" not in entry.options]
+        for title, playable in wanted:
+            path = posters.poster_for(title, self.lang, self.colours, self.root, self.root / ".build" / "cache" / "posters", playable)
+            uri = f"{pages.SHARED_MEDIA}/posters/{path.name}"
+            if not files.get_file_from_path(uri):
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
         gettext = self.translations.gettext
         for entry in self.assessments.published():
             files.append(File.generated(config, f"assessments/{entry.key}.md",
@@ -84,7 +99,15 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
                 files.append(File.generated(config, f"assessments/{entry.key}/{name}", content=data))
         return files
 
+    def on_page_markdown(self, markdown, page, config, files):
+        if page.meta.get("listing") == "videos":
+            def poster_url(title, playable):
+                return f"/{pages.SHARED_MEDIA}/posters/{posters.poster_name(title, self.lang, self.colours, playable)}"
+            markdown += videos.listing_markdown(self.videos, self.lang, self.translations.gettext, poster_url)
+        return markdown
+
     def on_page_content(self, html, page, config, files):
+        html = relative_media_urls(html, page.url)
         if page.meta.get("template") != "factsheet.html":
             return html
         title, body = publications.split_title(html)

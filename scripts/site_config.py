@@ -18,6 +18,9 @@ from .errors import BuildError, Problem
 from .languages import UN_LANGUAGES, language
 
 
+EMBEDS_EXTENSION = "scripts.embeds.blocks"
+
+
 @dataclass(frozen=True)
 class SharedConfig:
     path: Path
@@ -102,6 +105,13 @@ def language_config(shared: SharedConfig, lang: str, site_dir: Path, plugin_opti
             options.update({"lang": lang, "project_root": str(root), **(plugin_options or {})})
         plugins.append({name: options} if options else name)
     data["plugins"] = plugins
+    extensions = []
+    for extension in data.get("markdown_extensions", []):
+        name = extension if isinstance(extension, str) else next(iter(extension))
+        if name == EMBEDS_EXTENSION:
+            extension = {name: {"lang": lang, "root": str(root)}}
+        extensions.append(extension)
+    data["markdown_extensions"] = extensions
     return data
 
 
