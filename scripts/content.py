@@ -33,6 +33,14 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "cover_image": str,
     "key_figures": list,
     "listing": str,
+    "date": (datetime.date, dict),
+    "authors": list,
+    "categories": list,
+    "slug": str,
+    "draft": bool,
+    "pin": bool,
+    "links": list,
+    "readtime": int,
 }
 LISTINGS = ("videos",)
 

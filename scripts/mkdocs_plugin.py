@@ -14,8 +14,9 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import assessments, formatting, i18n, material_fixes, pages, publications, sitemaps, tokens, videos
+from . import assessments, feeds, formatting, i18n, material_fixes, pages, publications, sitemaps, tokens, videos
 from .embargo import build_clock
+from .i18n import N_
 from .embeds import posters, scan
 from .embeds.blocks import poster_colours
 from .embeds.html import relative_media_urls
@@ -23,6 +24,7 @@ from .inventory import page_inventory
 from .languages import language
 
 ASSETS = "assets/ipbes"
+FEED_TITLE = N_("IPBES news")
 STYLESHEETS = [f"{ASSETS}/fonts/fonts.css", f"{ASSETS}/tokens.css", f"{ASSETS}/site.css"]
 
 
@@ -53,6 +55,7 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         self.factsheets: dict[str, dict] = {}
         self.videos = videos.load_videos(self.root, self.languages)
         self.colours = poster_colours(self.root)
+        self.posts: list[feeds.FeedPost] = []
         config.site_description = self.translations.gettext(config.site_description) if config.site_description else None
         # Material shows its language switcher only when extra.alternate is set; the
         # switcher and hreflang links themselves come from per-page data (on_page_context).
@@ -108,6 +111,12 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
 
     def on_page_content(self, html, page, config, files):
         html = relative_media_urls(html, page.url)
+        if page.file.src_uri.startswith(pages.BLOG_POSTS[0]) and hasattr(page, "config"):
+            authors = getattr(page, "authors", None) or []
+            self.posts.append(feeds.FeedPost(
+                url=f"{config.site_url}{page.url}", title=page.title, published=page.config.date.created,
+                summary=page.meta.get("description", ""), content_html=feeds.entry_html(publications.split_title(html)[1], f"{config.site_url}{page.url}"),
+                categories=list(page.config.categories), authors=[a.name for a in authors]))
         if page.meta.get("template") != "factsheet.html":
             return html
         title, body = publications.split_title(html)
@@ -163,6 +172,11 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
 
     def on_post_build(self, config):
         site_dir = Path(config.site_dir)
+        gettext = self.translations.gettext
+        feed = feeds.atom_feed(self.lang, gettext(FEED_TITLE), config.site_url, f"{config.site_url}news/", self.posts,
+                               gettext(publications.SECRETARIAT))
+        (site_dir / feeds.FEED_PATH).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / feeds.FEED_PATH).write_text(feed, encoding="utf-8")
         xml = sitemaps.language_sitemap(self.versions, self.lang, self.site_url, self.source_language)
         (site_dir / "sitemap.xml").write_text(xml, encoding="utf-8")
         (site_dir / "sitemap.xml.gz").unlink(missing_ok=True)

@@ -18,8 +18,14 @@ def page_paths(docs_root: Path, lang: str) -> list[str]:
     return sorted(p.relative_to(base).as_posix() for p in base.rglob("*.md") if p.is_file())
 
 
+BLOG_POSTS = ("news/posts/", "news/")  # Material's blog: post_url_format "{file}" under blog_dir
+
+
 def page_url(rel_path: str) -> str:
-    """The directory URL MkDocs gives a Markdown file (use_directory_urls), relative to its language root."""
+    """The directory URL a Markdown file gets (use_directory_urls), relative to its language root;
+    a blog post is published under the blog, not under its posts folder."""
+    if rel_path.startswith(BLOG_POSTS[0]):
+        rel_path = BLOG_POSTS[1] + rel_path[len(BLOG_POSTS[0]):]
     stem = rel_path[:-3] if rel_path.endswith(".md") else rel_path
     if stem == "index" or stem.endswith("/index"):
         stem = stem[: -len("index")]

@@ -36,6 +36,7 @@ STATEMENT = N_("IPBES is an independent intergovernmental body. It is placed und
                "Its secretariat is in Bonn, Germany.")
 PARTNERS_HEADING = N_("Under the auspices of")
 PDF_TITLE = N_("Fact sheet")
+SECRETARIAT = N_("IPBES secretariat, Bonn, Germany")
 PLENARY_LABEL = N_("Plenary session")
 LAUNCH_LABEL = N_("Launch")
 

@@ -101,6 +101,8 @@ def language_config(shared: SharedConfig, lang: str, site_dir: Path, plugin_opti
         options = {} if isinstance(plugin, str) else dict(plugin[name] or {})
         if name == "search":
             options.update(settings.get("search") or {})
+        if name == "blog":
+            options.update(settings.get("blog") or {})
         if name == "ipbes":
             options.update({"lang": lang, "project_root": str(root), **(plugin_options or {})})
         plugins.append({name: options} if options else name)

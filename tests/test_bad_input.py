@@ -44,8 +44,10 @@ def test_unknown_key_wrong_type_and_unknown_template_are_all_reported_together(p
 
 
 def test_language_code_not_of_the_six_names_the_config_line(project):
-    replace(project / "mkdocs.yml", "      ru: {search: {lang: [ru]}}", "      ru: {search: {lang: [ru]}}\n      de: {search: {lang: [de]}}")
     lines = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    ru = next(i for i, line in enumerate(lines) if line.startswith("      ru: "))
+    lines.insert(ru + 1, "      de: {search: {lang: [de]}}")
+    (project / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     expected_line = next(i for i, line in enumerate(lines, start=1) if line.strip().startswith("de:"))
     errors = build_errors(project)
     assert any(f"mkdocs.yml:{expected_line}: language code 'de' is not one of the six UN languages" in e for e in errors), errors

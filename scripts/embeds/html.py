@@ -1,5 +1,6 @@
-"""Docs-rooted media URLs in attributes MkDocs does not rewrite (video, audio, source,
-track): made relative to the page, as MkDocs does itself for <a href> and <img src>."""
+"""URL rewriting MkDocs does not do: docs-rooted media URLs in video, audio, source and
+track attributes made relative to the page (as MkDocs does for <a href> and <img src>), and
+relative URLs made absolute for HTML that leaves the site (feed entries)."""
 from __future__ import annotations
 
 import posixpath
@@ -15,3 +16,12 @@ def relative_media_urls(html: str, page_url: str) -> str:
         return match.group(1) + posixpath.relpath(match.group(2), base) + match.group(3)
 
     return MEDIA_ATTRIBUTE.sub(relative, html)
+
+
+RELATIVE_URL = re.compile(r'(\s(?:href|src|poster)=")(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)(")')
+
+
+def absolute_urls(html: str, page_url: str) -> str:
+    """Relative links made absolute, for HTML that leaves the site (feed entries)."""
+    from urllib.parse import urljoin
+    return RELATIVE_URL.sub(lambda m: m.group(1) + urljoin(page_url, m.group(2)) + m.group(3), html)
