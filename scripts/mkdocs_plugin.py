@@ -7,6 +7,7 @@ successor of MkDocs only replaces this file.
 from __future__ import annotations
 
 import posixpath
+import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -14,7 +15,8 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import assessments, feeds, formatting, i18n, material_fixes, pages, publications, sitemaps, tokens, videos
+from . import assessments, cards, feeds, formatting, i18n, material_fixes, pages, publications, sitemaps, tokens, videos
+from .chooser import OFFICIAL_NAME
 from .embargo import build_clock
 from .i18n import N_
 from .embeds import posters, scan
@@ -160,11 +162,28 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
             ipbes["embargoed"] = ipbes["embargoed"] or ipbes["assessment"]["embargoed"]
         if page.file.src_uri in self.factsheets:
             ipbes["factsheet"] = self.factsheets[page.file.src_uri]
+        ipbes["social"] = self._social(page, config, ipbes)
         ipbes["assessments"] = [dict(assessments.page_context(a, self.lang, self.now),
                                      factsheet=self.lang in self.versions.languages_of(f"factsheets/{a.key}.md"))
                                 for a in self.assessments.published()]
         context["ipbes"] = ipbes
         return context
+
+    def _social(self, page, config, ipbes) -> dict:
+        """Open Graph and Twitter card data, with a card drawn for this page."""
+        gettext = self.translations.gettext
+        title = (page.meta.get("hero") or {}).get("title") or page.title or config.site_name
+        logo = (self.root / "brand" / "logos" / "ipbes.svg").read_bytes()
+        card = cards.card_for(title, gettext(OFFICIAL_NAME), self.lang, self.colours, logo, self.root / ".build" / "cache" / "cards")
+        target = Path(config.site_dir) / ASSETS / "cards" / card.name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(card, target)
+        return {"title": title, "description": page.meta.get("description") or config.site_description or "",
+                "url": page.canonical_url, "image": f"{config.site_url}{ASSETS}/cards/{card.name}",
+                "image_alt": title, "locale": cards.og_locale(self.lang),
+                "alternates": [cards.og_locale(e["lang"]) for e in ipbes["hreflang"] if not e["current"]],
+                "type": "article" if page.file.src_uri.startswith(pages.BLOG_POSTS[0]) else "website"}
 
     def on_template_context(self, context, template_name, config):
         context["ipbes"] = self._context(None, "")

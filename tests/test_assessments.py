@@ -152,6 +152,9 @@ def test_embargo_leaves_no_trace_before_and_appears_after(project):
                      "en/sitemap.xml: release/", "fr/search/search_index.json: " + MARKER, "en/assessments/index.html: " + MARKER,
                      "fr/about/index.html: release/"):
         assert expected in traces, f"{expected} not in:\n{traces}"
+    cards_before = {p.name for p in (before / "en/assets/ipbes/cards").iterdir()}
+    cards_after = {p.name for p in (after / "en/assets/ipbes/cards").iterdir()}
+    assert cards_before < cards_after and len(cards_after - cards_before) == 2, "social cards of the release and its launch page"
 
 
 def test_preview_shows_embargoed_content_with_a_banner(project):

@@ -10,7 +10,8 @@ from PIL import Image
 
 from scripts import ROOT
 from scripts.build import build_site
-from scripts.embeds.posters import draw_poster, wrap
+from scripts.embeds.posters import draw_poster
+from scripts.textimage import font, wrap
 from scripts.embeds.scan import find_embeds
 from scripts.errors import BuildError
 from scripts.languages import UN_LANGUAGES
@@ -185,10 +186,9 @@ def test_posters_align_and_wrap_per_script(tmp_path):
     assert right > ar.width - 100 and left > 300, "Arabic titles are right-aligned"
     left, right = _ink_columns(en)
     assert left < 100 and right < ar.width - 300, "Latin titles are left-aligned"
-    from PIL import ImageDraw, ImageFont
-    from scripts.embeds.posters import font_file
+    from PIL import ImageDraw
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
-    lines = wrap(draw, "生物多样性平台外联视频1（占位：尚未发布）", ImageFont.truetype(font_file("zh", str(ROOT)), 54), 560, "zh")
+    lines = wrap(draw, "生物多样性平台外联视频1（占位：尚未发布）", font("zh", 54), 560, "zh")
     assert len(lines) > 1, "Chinese titles wrap between characters"
     assert not any(line[0] in "）：，。" for line in lines), lines
 
