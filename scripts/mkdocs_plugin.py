@@ -15,7 +15,7 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import assessments, cards, feeds, formatting, i18n, material_fixes, pages, publications, sitemaps, tokens, videos
+from . import assessments, cards, feeds, formatting, highlights, i18n, material_fixes, pages, publications, sitemaps, tokens, videos
 from .chooser import OFFICIAL_NAME
 from .embargo import build_clock
 from .i18n import N_
@@ -163,11 +163,24 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         if page.file.src_uri in self.factsheets:
             ipbes["factsheet"] = self.factsheets[page.file.src_uri]
         ipbes["social"] = self._social(page, config, ipbes)
+        if page.meta.get("template") == "home.html":
+            ipbes["highlights"] = self._highlights()
         ipbes["assessments"] = [dict(assessments.page_context(a, self.lang, self.now),
                                      factsheet=self.lang in self.versions.languages_of(f"factsheets/{a.key}.md"))
                                 for a in self.assessments.published()]
         context["ipbes"] = ipbes
         return context
+
+    def _highlights(self) -> dict:
+        video = self.videos[0] if self.videos else None
+        poster = None
+        if video:
+            playable = not video.stand_in
+            poster = f"{pages.SHARED_MEDIA}/posters/{posters.poster_name(video.title[self.lang], self.lang, self.colours, playable)}"
+        hidden = {rel for lang, rel in self.embargoed if lang == self.lang} if not self.preview else set()
+        return {"launch": highlights.featured_launch(self.assessments, self.lang, self.now),
+                "post": highlights.latest_post(self.root / "docs", self.lang, hidden),
+                "video": {"title": video.title[self.lang], "poster": poster, "stand_in": video.stand_in} if video else None}
 
     def _social(self, page, config, ipbes) -> dict:
         """Open Graph and Twitter card data, with a card drawn for this page."""
