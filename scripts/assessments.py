@@ -67,6 +67,8 @@ class Assessment:
     downloads: list
     media_contacts: list
     events: list[Event]
+    videos: list = field(default_factory=list)
+    key_messages: dict = field(default_factory=dict)
 
     @property
     def timezone(self):
@@ -186,7 +188,8 @@ def _assessment(source, key, raw, plenaries, languages, now, problems) -> Assess
         problems.append(source.problem(base, f"assessment '{key}' must be a mapping"))
         return None
     before = len(problems)
-    known = {"title", "short_title", "plenary", "launch", "embargo", "downloads", "media_contacts", "events"}
+    known = {"title", "short_title", "plenary", "launch", "embargo", "downloads", "media_contacts", "events",
+             "videos", "key_messages"}
     for unknown in sorted(set(raw) - known):
         problems.append(source.problem(base + (unknown,), f"unknown key '{unknown}' in assessment '{key}'; known keys: {', '.join(sorted(known))}"))
     title = _texts(source, base + ("title",), raw.get("title"), languages, problems)
@@ -214,13 +217,22 @@ def _assessment(source, key, raw, plenaries, languages, now, problems) -> Assess
         event = _event(source, base + ("events", index), item, languages, problems)
         if event:
             events.append(event)
+    key_messages = raw.get("key_messages") or {}
+    if not isinstance(key_messages, dict) or any(not isinstance(v, list) for v in key_messages.values()):
+        problems.append(source.problem(base + ("key_messages",), "'key_messages' must give a list of messages per language: {en: [...], fr: [...]}"))
+    elif key_messages and [lang for lang in languages if not key_messages.get(lang)]:
+        missing = [lang for lang in languages if not key_messages.get(lang)]
+        problems.append(source.problem(base + ("key_messages",), f"'key_messages' has none for {', '.join(missing)}; give them in all six languages or none"))
+    if not isinstance(raw.get("videos", []), list):
+        problems.append(source.problem(base + ("videos",), "'videos' must be a list of keys from data/videos.yml"))
     for name in ("downloads", "media_contacts"):
         if not isinstance(raw.get(name, []), list):
             problems.append(source.problem(base + (name,), f"'{name}' must be a list (empty when none is known)"))
     if len(problems) > before:
         return None
     return Assessment(key, title, short, plenary, launch_date, launch_time, embargo, embargoed,
-                      list(raw.get("downloads") or []), list(raw.get("media_contacts") or []), events)
+                      list(raw.get("downloads") or []), list(raw.get("media_contacts") or []), events,
+                      list(raw.get("videos") or []), dict(key_messages))
 
 
 def _event(source, keys, raw, languages, problems) -> Event | None:
@@ -273,6 +285,7 @@ def page_context(entry: Assessment, lang: str, now: dt.datetime) -> dict:
             "dates": date_range(plenary.start, plenary.end, lang), "launch": launch, "events": events,
             "downloads": [{"label": d["label"][lang], "url": d["url"]} for d in entry.downloads],
             "media_contacts": entry.media_contacts, "embargoed": entry.embargoed,
+            "key_messages": entry.key_messages.get(lang, []), "videos": entry.videos,
             "embargo": format_datetime(entry.embargo, "long", locale=lang) if entry.embargo else None}
 
 

@@ -47,7 +47,13 @@ def check_sources(shared: SharedConfig, languages: list[str], now: dt.datetime |
         problems += exc.problems
     problems += content.check_pages(root / "docs", [l for l in languages if (root / "docs" / l).is_dir()], templates, keys)
     try:
-        videos.load_videos(root, shared.languages)
+        video_keys = {v.key for v in videos.load_videos(root, shared.languages)}
+        data = assessments.load_assessments(root, shared.languages, now or build_clock(), preview=True)
+        for entry in data.assessments.values():
+            for key in entry.videos:
+                if key not in video_keys:
+                    problems.append(Problem(root / assessments.DATA_FILE, None, f"assessment '{entry.key}' lists video '{key}', "
+                                            f"which data/videos.yml does not have; use one of: {', '.join(sorted(video_keys))}"))
     except BuildError as exc:
         problems += exc.problems
     problems += embed_scan.check_embeds(root / "docs", [l for l in languages if (root / "docs" / l).is_dir()], root / pages.SHARED_MEDIA_DIR)[1]

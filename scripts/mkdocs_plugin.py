@@ -159,6 +159,8 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         key = page.meta.get("assessment")
         if key in self.assessments.assessments:
             ipbes["assessment"] = assessments.page_context(self.assessments.assessments[key], self.lang, self.now)
+            ipbes["assessment"]["factsheet"] = self.lang in self.versions.languages_of(f"factsheets/{key}.md")
+            ipbes["assessment"]["video_titles"] = [v.title[self.lang] for v in self.videos if v.key in ipbes["assessment"]["videos"]]
             ipbes["embargoed"] = ipbes["embargoed"] or ipbes["assessment"]["embargoed"]
         if page.file.src_uri in self.factsheets:
             ipbes["factsheet"] = self.factsheets[page.file.src_uri]

@@ -181,3 +181,30 @@ def test_countdown_before_launch_and_none_after(project):
     assert any((s.attrs.get("src") or "").endswith("countdown.js") for s in find(page, "script"))
     past = parse(site / "ru/assessments/africa/index.html")
     assert not [p for p in find(past, "p") if "ipbes-countdown" in p.attrs.get("class", "")]
+
+
+@pytest.mark.parametrize("lang", UN_LANGUAGES)
+def test_launch_page_links_its_fact_sheet(site, lang):
+    for key in KEYS:
+        page = parse(site / lang / "assessments" / key / "index.html")
+        links = [a.attrs["href"] for a in find(page, "a") if "factsheets/" in a.attrs.get("href", "")]
+        assert f"../../factsheets/{key}/" in links
+        assert (site / lang / "factsheets" / key / "index.html").is_file()
+
+
+def test_key_messages_and_related_videos_from_the_data(project):
+    messages = "{" + ", ".join(f"{l}: [Message-{l}-one, Message-{l}-two]" for l in UN_LANGUAGES) + "}"
+    replace(project / "data/assessments.yml", "launch: {date: 2019-05-06, time: null}\n    downloads: []",
+            f"launch: {{date: 2019-05-06, time: null}}\n    key_messages: {messages}\n    videos: [outreach-series-2]\n    downloads: []")
+    site = build_site(project, project / "site", languages=["zh"], report=lambda *_: None)
+    text = (site / "zh/assessments/global/index.html").read_text(encoding="utf-8")
+    assert "关键信息" in text and "Message-zh-one" in text and "Message-zh-two" in text
+    assert "生物多样性平台外联视频 2" in text and 'href="../../videos/"' in text
+
+
+def test_unknown_related_video_is_reported(project):
+    replace(project / "data/assessments.yml", "launch: {date: 2019-05-06, time: null}\n    downloads: []",
+            "launch: {date: 2019-05-06, time: null}\n    videos: [no-such-video]\n    downloads: []")
+    with pytest.raises(BuildError) as error:
+        build_site(project, project / "site", languages=["en"], report=lambda *_: None)
+    assert any("assessment 'global' lists video 'no-such-video'" in str(p) for p in error.value.problems)
