@@ -251,6 +251,13 @@ def _event(source, keys, raw, languages, problems) -> Event | None:
     return Event(raw["id"], title, start, end, city, country, zone)
 
 
+def unknown_videos(data: AssessmentData, video_keys: set[str], root: Path) -> list[Problem]:
+    source = load_data_file(Path(root) / DATA_FILE, "assessments data file")
+    return [source.problem(("assessments", entry.key, "videos"), f"assessment '{entry.key}' lists video '{key}', which "
+                           f"data/videos.yml does not have; use one of: {', '.join(sorted(video_keys))}")
+            for entry in data.assessments.values() for key in entry.videos if key not in video_keys]
+
+
 def place(city: dict, country: str, lang: str, venue: dict | None = None) -> str:
     """'Paris (UNESCO headquarters), France' in the page's language; the country from CLDR."""
     opening, closing = ("（", "）") if lang == "zh" else (" (", ")")

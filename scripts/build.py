@@ -35,41 +35,34 @@ class LanguageResult:
     error: str | None
 
 
+def _collect(problems: list[Problem], load, *args, **kwargs):
+    """Runs a loader; its problems join the list instead of stopping the checks."""
+    try:
+        return load(*args, **kwargs)
+    except BuildError as exc:
+        problems += exc.problems
+        return None
+
+
 def check_sources(shared: SharedConfig, languages: list[str], now: dt.datetime | None = None) -> list[Problem]:
     """Everything that can be known wrong before MkDocs runs, collected in one list."""
     root = shared.root
+    present = [lang for lang in languages if (root / "docs" / lang).is_dir()]
     problems = pages.check_language_folders(root / "docs", languages)
-    templates = content.available_templates(root / "overrides")
-    keys: set[str] = set()
-    try:
-        keys = set(assessments.load_assessments(root, shared.languages, now or build_clock(), preview=True).assessments)
-    except BuildError as exc:
-        problems += exc.problems
-    problems += content.check_pages(root / "docs", [l for l in languages if (root / "docs" / l).is_dir()], templates, keys)
-    try:
-        video_keys = {v.key for v in videos.load_videos(root, shared.languages)}
-        data = assessments.load_assessments(root, shared.languages, now or build_clock(), preview=True)
-        for entry in data.assessments.values():
-            for key in entry.videos:
-                if key not in video_keys:
-                    problems.append(Problem(root / assessments.DATA_FILE, None, f"assessment '{entry.key}' lists video '{key}', "
-                                            f"which data/videos.yml does not have; use one of: {', '.join(sorted(video_keys))}"))
-    except BuildError as exc:
-        problems += exc.problems
-    problems += embed_scan.check_embeds(root / "docs", [l for l in languages if (root / "docs" / l).is_dir()], root / pages.SHARED_MEDIA_DIR)[1]
-    if "zh" in languages and any((root / "docs" / "zh").rglob("factsheets/*.md")):
+    data = _collect(problems, assessments.load_assessments, root, shared.languages, now or build_clock(), preview=True)
+    video_list = _collect(problems, videos.load_videos, root, shared.languages)
+    keys = set(data.assessments) if data else set()
+    problems += content.check_pages(root / "docs", present, content.available_templates(root / "overrides"), keys)
+    if data and video_list is not None:
+        problems += assessments.unknown_videos(data, {v.key for v in video_list}, root)
+    problems += embed_scan.check_embeds(root / "docs", present, root / pages.SHARED_MEDIA_DIR)[1]
+    if "zh" in present and any((root / "docs" / "zh").rglob("factsheets/*.md")):
         missing = publications.missing_cjk_font()
         if missing:
             problems.append(Problem(root / "docs" / "zh" / "factsheets", None, missing))
-    try:
-        tokens.load_tokens(root / "brand" / "tokens.json")
-    except BuildError as exc:
-        problems += exc.problems
+    _collect(problems, tokens.load_tokens, root / "brand" / "tokens.json")
     for lang in languages:
-        try:
-            i18n.translations(str(root / "locales"), lang)
-        except BuildError as exc:
-            problems += exc.problems
+        _collect(problems, i18n.translations, str(root / "locales"), lang)
     return problems
 
 
