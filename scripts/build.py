@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import assessments, content, i18n, pages, publications, tokens, videos
 from .chooser import write_root
+from .brand.run import run_checks
 from .embargo import build_clock
 from .embeds import scan as embed_scan
 from .errors import BuildError, Problem
@@ -143,6 +144,14 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
 
     token_css = tokens.tokens_css(tokens.load_tokens(root / "brand" / "tokens.json"))
     write_root(staging, root, languages, shared.source_language, shared.site_url, token_css)
+    report("Checking the brand rules...")
+    findings = run_checks(root, staging, out.name)
+    for finding in findings:
+        report(finding.text())
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        raise BuildError([Problem(root / f.file if not f.file.startswith(out.name + "/") else out.parent / f.file, f.line,
+                                  f"{f.rule}: {f.message}") for f in errors])
     _swap(staging, out)
     report(f"Site built into {out} in {time.perf_counter() - started:.1f} s")
     return out

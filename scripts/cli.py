@@ -23,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--lang", default="en")
     serve.add_argument("--addr", default="127.0.0.1:8000")
 
+    check = commands.add_parser("check", help="check the brand rules on the sources and, where one is built, the site")
+    check.add_argument("--format", choices=["text", "json", "github"], default="text", help="text lines, one JSON object, or GitHub annotations")
+    check.add_argument("--site", type=Path, help="the built site to check (default: site/ when it exists)")
+    check.add_argument("--sources-only", action="store_true", help="check the sources only, not a built site")
+
     commands.add_parser("messages", help="extract interface strings and update the catalogs in locales/")
     commands.add_parser("config", help="print the generated per-language MkDocs configurations' paths").add_argument("--lang")
 
@@ -35,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "serve":
             from .serve import serve
             serve(root, args.lang, args.addr)
+        elif args.command == "check":
+            return run_check(root, args)
         elif args.command == "messages":
             from .i18n import update_catalogs
             from .site_config import load_shared_config
@@ -52,6 +59,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ipbes-site: {len(exc.problems)} problem(s); nothing was published.", file=sys.stderr)
         return 1
     return 0
+
+
+def run_check(root: Path, args) -> int:
+    """Exit 0 without errors, 1 with errors, 2 for bad usage or input that cannot be read."""
+    from .brand.findings import FORMATS
+    from .brand.run import run_checks
+    site = None if args.sources_only else (args.site or root / "site")
+    if args.site and not args.site.is_dir():
+        print(f"ipbes-site check: --site {args.site}: no such directory; build the site first (make site)", file=sys.stderr)
+        return 2
+    try:
+        findings = run_checks(root, site if site and site.is_dir() else None, site.name if site else "site")
+    except BuildError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("ipbes-site check: the rules or their data cannot be read; fix the files above", file=sys.stderr)
+        return 2
+    sys.stdout.write(FORMATS[args.format](findings))
+    errors = sum(1 for f in findings if f.severity == "error")
+    if args.format == "text":
+        print(f"ipbes-site check: {errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "links": list,
     "readtime": int,
 }
-LISTINGS = ("videos",)
+LISTINGS = ("videos", "brand-rules")
 
 
 def read_front_matter(path: Path, text: str | None = None) -> tuple[dict, list[Problem]]:

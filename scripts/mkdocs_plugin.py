@@ -16,7 +16,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from . import assessments, cards, feeds, formatting, highlights, i18n, material_fixes, pages, publications, sitemaps, tokens, videos
+from .brand import rules as brand_rules
 from .chooser import OFFICIAL_NAME
+from . import cache_dir
 from .embargo import build_clock
 from .i18n import N_
 from .embeds import posters, scan
@@ -91,7 +93,7 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         wanted += [(entry.title[self.lang], not entry.stand_in) for entry in self.videos
                    if entry.stand_in or "poster" not in entry.options]
         for title, playable in wanted:
-            path = posters.poster_for(title, self.lang, self.colours, self.root, self.root / ".build" / "cache" / "posters", playable)
+            path = posters.poster_for(title, self.lang, self.colours, self.root, cache_dir(self.root) / "posters", playable)
             uri = f"{pages.SHARED_MEDIA}/posters/{path.name}"
             if not files.get_file_from_path(uri):
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
@@ -109,6 +111,8 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
             def poster_url(title, playable):
                 return f"/{pages.SHARED_MEDIA}/posters/{posters.poster_name(title, self.lang, self.colours, playable)}"
             markdown += videos.listing_markdown(self.videos, self.lang, self.translations.gettext, poster_url)
+        if page.meta.get("listing") == "brand-rules":
+            markdown += brand_rules.rules_markdown(brand_rules.load_rules(self.root), self.translations.gettext)
         return markdown
 
     def on_page_content(self, html, page, config, files):
@@ -133,7 +137,7 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
                                                self.partners, self.token_css)
         name = f"ipbes-factsheet-{page.meta['assessment']}-{self.lang}.pdf"
         out = Path(config.site_dir) / page.url / name
-        publications.render_pdf(document, out, self.root, cover, self.root / ".build" / "cache" / "pdf")
+        publications.render_pdf(document, out, self.root, cover, cache_dir(self.root) / "pdf")
         self.factsheets[page.file.src_uri] = {
             "title": title or page.title, "body": body, "facts": facts, "figures": figures, "pdf": name,
             "pdf_size": formatting.format_size(out.stat().st_size, self.lang), "assessment": info,
@@ -189,7 +193,7 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         gettext = self.translations.gettext
         title = (page.meta.get("hero") or {}).get("title") or page.title or config.site_name
         logo = (self.root / "brand" / "logos" / "ipbes.svg").read_bytes()
-        card = cards.card_for(title, gettext(OFFICIAL_NAME), self.lang, self.colours, logo, self.root / ".build" / "cache" / "cards")
+        card = cards.card_for(title, gettext(OFFICIAL_NAME), self.lang, self.colours, logo, cache_dir(self.root) / "cards")
         target = Path(config.site_dir) / ASSETS / "cards" / card.name
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """Shared fixtures: the real site built once per test session, and throwaway project copies."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import pytest
 from scripts import ROOT
 from scripts.build import build_site
 from scripts.site_config import load_shared_config
+
+# Project copies share the repository's content-addressed cache (see scripts.cache_dir).
+os.environ.setdefault("IPBES_SITE_CACHE", str(ROOT / ".build" / "cache"))
 
 PROJECT_PARTS = ("mkdocs.yml", "babel.cfg", "docs", "overrides", "brand", "locales", "data")
 

@@ -1,0 +1,133 @@
+"""Publication covers: the logo policy on the built fact sheets (web covers and PDFs), and
+cover images that must not carry a partner logo.
+
+Web covers are read from the page's marked cover sections; PDF pages are rendered (pypdfium2)
+and searched with the logo detector, so a logo that reaches a cover by any route is caught.
+Results on a PDF are cached by its content hash: an unchanged PDF is not rendered again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from PIL import Image
+
+from ..i18n import gettext
+from ..publications import STATEMENT
+from .findings import Finding
+from .logos import LogoTemplate, find_logos
+
+LOCALES = "locales"
+FRONT = re.compile(r'data-cover="front".*?</header>', re.S)
+BACK = re.compile(r'data-cover="back".*?</footer>', re.S)
+IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
+
+
+def squash(text: str) -> str:
+    return "".join(re.sub(r"<[^>]+>", " ", text).replace("&#39;", "'").replace("&amp;", "&").replace("&quot;", '"').split())
+
+
+def expected_statement(root: Path, lang: str) -> tuple[str, str | None]:
+    """The statement in `lang`, and a problem when the catalog has no translation of it."""
+    locales = Path(root) / LOCALES
+    text = gettext(locales, lang, STATEMENT)
+    if lang != "en" and text == STATEMENT:
+        return text, f"the institutional statement is not translated into '{lang}'; translate it in locales/{lang}/LC_MESSAGES/messages.po"
+    return text, None
+
+
+def check_web_covers(html_path: Path, lang: str, root: Path, logos: dict[str, Path], partners: list[str],
+                     severities: dict, label) -> list[Finding]:
+    html = html_path.read_text(encoding="utf-8")
+    official = {path.read_bytes(): name for name, path in logos.items()}
+    where = label(html_path)
+    findings = []
+
+    def logos_in(section: str) -> list[str]:
+        found = []
+        for src in IMG_SRC.findall(section):
+            target = (html_path.parent / src).resolve()
+            if target.is_file() and target.read_bytes() in official:
+                found.append(official[target.read_bytes()])
+        return found
+
+    front, back = FRONT.search(html), BACK.search(html)
+    rule = "front-cover-logo"
+    if not front:
+        findings.append(Finding(rule, severities[rule], where, None, "no front cover; a publication uses the template factsheet.html"))
+    else:
+        shown = logos_in(front.group(0))
+        if "ipbes" not in shown:
+            findings.append(Finding(rule, severities[rule], where, None, "the IPBES logo is missing from the front cover"))
+        for other in sorted(set(shown) - {"ipbes"}):
+            findings.append(Finding(rule, severities[rule], where, None, f"the {other.upper()} logo is on the front cover; only the IPBES logo may be there"))
+    rule = "back-cover-partners"
+    if not back:
+        findings.append(Finding(rule, severities[rule], where, None, "no back cover; a publication uses the template factsheet.html"))
+        return findings
+    missing = [p for p in partners if p not in logos_in(back.group(0))]
+    if missing:
+        findings.append(Finding(rule, severities[rule], where, None, f"the back cover lacks the logo of {', '.join(m.upper() for m in missing)}"))
+    statement, untranslated = expected_statement(root, lang)
+    if untranslated:
+        findings.append(Finding(rule, severities[rule], where, None, untranslated))
+    elif squash(statement) not in squash(back.group(0)):
+        findings.append(Finding(rule, severities[rule], where, None, "the back cover lacks the statement of the institutional relationship"))
+    return findings
+
+
+def _render(pdf, index: int) -> Image.Image:
+    return pdf[index].render(scale=110 / 72).to_pil()
+
+
+def check_pdf(pdf_path: Path, lang: str, root: Path, partner_templates: list[LogoTemplate], ipbes: list[LogoTemplate],
+              partners: list[str], severities: dict, threshold: float, label, cache: Path | None) -> list[Finding]:
+    data = pdf_path.read_bytes()
+    statement, untranslated = expected_statement(root, lang)
+    key = hashlib.sha256(data + statement.encode() + str(threshold).encode()).hexdigest()
+    cached = Path(cache) / f"{key}.json" if cache else None
+    if cached and cached.is_file():
+        raw = json.loads(cached.read_text(encoding="utf-8"))
+    else:
+        import pypdfium2
+        from pypdf import PdfReader
+        document = pypdfium2.PdfDocument(data)
+        first, last = _render(document, 0), _render(document, len(document) - 1)
+        last_text = PdfReader(pdf_path).pages[-1].extract_text()
+        raw = {"front_partners": [m.logo for m in find_logos(first, partner_templates, threshold)],
+               "front_ipbes": bool(find_logos(first, ipbes, threshold)),
+               "back_partners": [m.logo for m in find_logos(last, partner_templates, threshold, every=True)],
+               "statement": squash(statement) in squash(last_text)}
+        if cached:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(json.dumps(raw), encoding="utf-8")
+    where = label(pdf_path)
+    findings = []
+    rule = "front-cover-logo"
+    if raw["front_partners"]:
+        findings.append(Finding(rule, severities[rule], where, None,
+                                f"page 1 (the front cover) shows a partner logo (most like {raw['front_partners'][0].upper()}); only the IPBES logo may be there"))
+    if not raw["front_ipbes"]:
+        findings.append(Finding(rule, severities[rule], where, None, "page 1 (the front cover) does not show the IPBES logo"))
+    rule = "back-cover-partners"
+    if len(raw["back_partners"]) < len(partners):
+        findings.append(Finding(rule, severities[rule], where, None,
+                                f"the last page (the back cover) shows {len(raw['back_partners'])} of the {len(partners)} partner logos"))
+    if untranslated:
+        findings.append(Finding(rule, severities[rule], where, None, untranslated))
+    elif not raw["statement"]:
+        findings.append(Finding(rule, severities[rule], where, None, "the last page (the back cover) lacks the statement of the institutional relationship"))
+    return findings
+
+
+def check_cover_image(path: Path, templates: list[LogoTemplate], threshold: float, severity: str, where: str) -> list[Finding]:
+    with Image.open(path) as image:
+        matches = find_logos(image, templates, threshold)
+    if not matches:
+        return []
+    best = matches[0]
+    return [Finding("cover-image-logo", severity, where, None,
+                    f"contains a partner logo (most like {best.logo.upper()}, score {best.score:.2f}, at {best.box[0]},{best.box[1]}); "
+                    "partner logos belong on the back cover only: choose another picture or crop the logo out")]

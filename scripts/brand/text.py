@@ -1,0 +1,130 @@
+"""Prose rules: how the acronym is written (acronym-form) and names that use it
+(acronym-approval), in the Markdown sources of every language.
+
+Only prose is read: front matter other than title and description, code, embed options,
+web addresses, link targets, HTML tags and file names are blanked out first, keeping each
+line's length so that a finding points at the right line.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..content import FRONT_MATTER
+from .findings import Finding, relative
+
+ACRONYM_LIKE = re.compile(r"(?<![\w@./\\-])[Ii][\W_]{0,2}[Pp][\W_]{0,2}[Bb][\W_]{0,2}[Ee][\W_]{0,2}[Ss](?![\w])")
+NOT_PROSE = [
+    re.compile(r"`[^`]*`"),                                   # inline code
+    re.compile(r"\]\([^)]*\)"),                               # link targets
+    re.compile(r"<[^>]+>"),                                   # HTML tags and their attributes
+    re.compile(r"\b(?:https?://|www\.)\S+"),                  # web addresses
+    re.compile(r"[\w.-]*@[\w.-]+"),                           # e-mail addresses
+    re.compile(r"[\w./-]+\.(?:md|pdf|svg|png|jpe?g|webp|yml|yaml|json|ics|xml|html|css|js|py|vtt|mp4|mp3)\b"),  # file names
+    re.compile(r"\{[^}]*\}"),                                 # attribute lists
+]
+FENCE = re.compile(r"^\s*(```|~~~)")
+BLOCK_OPTION = re.compile(r"^ {4,}\S")
+CONNECTORS = {"of", "for", "the", "and", "de", "des", "du", "la", "le", "l", "d", "pour", "et", "del", "el", "para", "y",
+              "los", "las", "для", "и"}
+
+
+def prose_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, prose) for every line of a Markdown page."""
+    lines = text.splitlines()
+    out = []
+    match = FRONT_MATTER.match(text)
+    start = 0
+    if match:
+        block_lines = match.group(0).count("\n")
+        for number in range(1, block_lines):
+            line = lines[number] if number < len(lines) else ""
+            if re.match(r"\s*(title|description|lead)\s*:", line):
+                out.append((number + 1, line.split(":", 1)[1]))
+        start = block_lines
+    in_code, in_block = None, False
+    for number in range(start, len(lines)):
+        line = lines[number]
+        fence = FENCE.match(line)
+        if fence:
+            in_code = None if in_code == fence.group(1) else (in_code or fence.group(1))
+            continue
+        if in_code:
+            continue
+        if line.startswith("///"):
+            in_block = not line.strip() == "///" and line.strip().startswith("///") and "|" in line
+            continue
+        if in_block and BLOCK_OPTION.match(line):
+            continue
+        in_block = False
+        for pattern in NOT_PROSE:
+            line = pattern.sub(lambda m: " " * len(m.group(0)), line)
+        out.append((number + 1, line))
+    return out
+
+
+def check_acronym_form(path: Path, text: str, root: Path, allowed: list[str], severity: str) -> list[Finding]:
+    findings = []
+    allowed_forms = {a.casefold() for a in allowed}
+    for number, line in prose_lines(text):
+        for match in ACRONYM_LIKE.finditer(line):
+            written = match.group(0)
+            if written == "IPBES" or written.casefold() in allowed_forms:
+                continue
+            findings.append(Finding("acronym-form", severity, relative(path, root), number,
+                                    f"the acronym is written '{written}'; write IPBES"))
+    return findings
+
+
+ARTICLES = {"the", "a", "an", "la", "le", "les", "l", "el", "los", "las", "un", "une", "una", "join"}
+
+
+def _words(line: str):
+    return [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[\w-]+", line)]
+
+
+def names_using_acronym(line: str, lang: str, organisation_words: list[str]) -> list[str]:
+    """Proper names in a line that use the acronym: an organisation word (capitalised, as a
+    name's word is) near IPBES in the same clause, with the capitalised words around them."""
+    if lang in ("zh", "ar"):
+        words = "|".join(map(re.escape, organisation_words))
+        pattern = (rf"IPBES[^\s，。、；：,.;:]{{0,8}}?(?:{words})|(?:{words})[^\s，。、；：,.;:]{{0,6}}IPBES" if lang == "zh"
+                   else rf"(?:{words})(?:\s+\S+){{0,2}}\s+IPBES|IPBES(?:\s+\S+){{0,2}}\s+(?:{words})")
+        return [m.group(0).strip() for m in re.finditer(pattern, line)]
+    names = []
+    for clause in re.split(r"[.,;:!?()|\"“”«»—–]", line):
+        words = _words(clause)
+        for i, (word, _, _) in enumerate(words):
+            if word != "IPBES":
+                continue
+            near = [j for j in range(max(0, i - 5), min(len(words), i + 6)) if words[j][0] in organisation_words]
+            if not near:
+                continue
+            left, right = min(near + [i]), max(near + [i])
+            while left > 0 and (words[left - 1][0][:1].isupper() or
+                                (words[left - 1][0].lower() in CONNECTORS and left > 1 and words[left - 2][0][:1].isupper())):
+                left -= 1
+            while right + 1 < len(words) and words[right + 1][0][:1].isupper() and words[right + 1][0] != "IPBES":
+                right += 1
+            while left < i and (words[left][0].lower() in ARTICLES | CONNECTORS or
+                                (left == 0 and words[left][0] not in organisation_words)):
+                left += 1
+            names.append(clause[words[left][1]:words[right][2]])
+    return names
+
+
+def check_acronym_approval(path: Path, text: str, lang: str, root: Path, options: dict, approvals: list, severity: str) -> list[Finding]:
+    known = {n.casefold() for n in options.get("known_names", [])}
+    for entry in approvals:
+        known.add(str(entry["name"]).casefold())
+        known.update(str(a).casefold() for a in entry.get("aliases") or [])
+    organisation_words = (options.get("organisation_words") or {}).get(lang, [])
+    findings = []
+    for number, line in prose_lines(text):
+        for name in names_using_acronym(line, lang, organisation_words):
+            if name.casefold() in known or any(k in name.casefold() for k in known):
+                continue
+            findings.append(Finding("acronym-approval", severity, relative(path, root), number,
+                                    f"'{name}' uses the acronym IPBES in a name that has no written approval in brand/approvals.yml; "
+                                    "ask the secretariat for written approval, then add the name, who asked and the date to brand/approvals.yml"))
+    return findings
