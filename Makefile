@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 lang   ?= en
 
-.PHONY: site test serve messages lock clean
+.PHONY: site test serve messages lock clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/ipbes-site serve --lang $(lang)
+
+# Benchmarks print measurements; they are never part of `make test`.
+bench: site
+	$(BIN)/ipbes-site bench
 
 messages: $(STAMP)
 	$(BIN)/ipbes-site messages

@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--site", type=Path, help="the built site to check (default: site/ when it exists)")
     check.add_argument("--sources-only", action="store_true", help="check the sources only, not a built site")
 
+    bench = commands.add_parser("bench", help="measure the brand checks (whole site and per image) and print the results")
+    bench.add_argument("--site", type=Path, help="the built site to check (default: site/)")
+    bench.add_argument("--images", type=int, default=24, help="how many images to time the logo detector on")
+
     commands.add_parser("messages", help="extract interface strings and update the catalogs in locales/")
     commands.add_parser("config", help="print the generated per-language MkDocs configurations' paths").add_argument("--lang")
 
@@ -42,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
             serve(root, args.lang, args.addr)
         elif args.command == "check":
             return run_check(root, args)
+        elif args.command == "bench":
+            from .bench import bench_brand_checks
+            bench_brand_checks(root, args.site or root / "site", args.images)
         elif args.command == "messages":
             from .i18n import update_catalogs
             from .site_config import load_shared_config

@@ -152,9 +152,10 @@ def find_logos(image: Image.Image, templates: list[LogoTemplate], threshold: flo
     for name, (score, where) in best.items():
         if score >= threshold and where:
             x, y, w, h = where
-            match = Match(name, score, tuple(int(round(v / factor)) for v in (x, y, x + w, y + h)))
-            if threshold < 0 or max(verify(image, match, t) for t in templates) >= VERIFY_THRESHOLD:
-                found.append(match)
+            found.append(Match(name, score, tuple(int(round(v / factor)) for v in (x, y, x + w, y + h))))
+    if threshold >= 0:
+        confirmed = {m.box for m in distinct(found) if max(verify(image, m, t) for t in templates) >= VERIFY_THRESHOLD}
+        found = [m for m in found if any(_overlap(m.box, box) >= 0.3 for box in confirmed)]
     return sorted(found, key=lambda m: -m.score)
 
 
@@ -195,15 +196,18 @@ def verify(image: Image.Image, match: "Match", template: LogoTemplate) -> float:
     factor = VERIFY_WIDTH / width
     patch = np.asarray(crop.resize((max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.LANCZOS)
                        .filter(ImageFilter.GaussianBlur(0.7)), dtype=np.float64) / 255.0
-    best = 0.0
+    return max(_ncc_best(patch, grey_t, mask) for grey_t, mask in _verify_templates(template))
+
+
+@lru_cache(maxsize=256)
+def _verify_templates(template: LogoTemplate) -> list[tuple[np.ndarray, np.ndarray]]:
     aspect = template.grey.shape[0] / template.grey.shape[1]
+    prepared = []
     for scale in (0.92, 0.96, 1.0, 1.04, 1.08):
         tw = int(round(VERIFY_WIDTH * scale))
         th = max(4, int(round(tw * aspect)))
-        grey_t = _resize(template.grey, tw, th, 0.7)
-        mask = (_resize(template.alpha, tw, th) > 0.5).astype(np.float64)
-        best = max(best, _ncc_best(patch, grey_t, mask))
-    return best
+        prepared.append((_resize(template.grey, tw, th, 0.7), (_resize(template.alpha, tw, th) > 0.5).astype(np.float64)))
+    return prepared
 
 
 def _overlap(a: tuple, b: tuple) -> float:
