@@ -250,3 +250,29 @@ def test_warnings_print_but_do_not_fail(project):
     (project / "docs/en/about.md").write_text((project / "docs/en/about.md").read_text(encoding="utf-8") + "\nThe Ipbes way.\n", encoding="utf-8")
     result = _cli(project, "--sources-only")
     assert result.returncode == 0 and "acronym-form" in result.stdout and "0 error(s), 1 warning(s)" in result.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "zh", "ar", "ru"])
+def test_the_rules_page_explains_every_rule_in_the_page_language(site, lang):
+    from scripts.brand.rules import HOW_TO_FIX, TEXTS
+    from scripts.i18n import gettext
+    page = (site / lang / "brand-rules" / "index.html").read_text(encoding="utf-8")
+    locales = ROOT / "locales"
+    for rule_id, texts in TEXTS.items():
+        assert f"<code>{rule_id}</code>" in page
+        for message in (texts.title, texts.fix):
+            translated = gettext(locales, lang, message)
+            assert lang == "en" or translated != message, f"{lang}: {message!r} is not translated"
+            assert translated.replace("'", "&#39;") in page or translated in page, f"{lang}: {translated!r}"
+    assert gettext(locales, lang, HOW_TO_FIX) in page
+
+
+def test_a_modified_logo_in_the_built_site_is_found(tmp_path, site):
+    import shutil
+    copy = tmp_path / "site"
+    shutil.copytree(site / "es", copy / "es")
+    logo = copy / "es" / "assets" / "ipbes" / "logos" / "fao.svg"
+    logo.write_text(logo.read_text(encoding="utf-8").replace("#1D2320", "#0000FF"), encoding="utf-8")
+    from scripts.brand.files import check_site_logo_files
+    findings = check_site_logo_files(copy, ROOT, LOGOS, "error", lambda p: p.relative_to(tmp_path).as_posix())
+    assert [(f.file, f.message) for f in findings] == [("site/es/assets/ipbes/logos/fao.svg", "differs from brand/logos/fao.svg; logos are published unmodified")]
