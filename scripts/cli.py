@@ -28,6 +28,15 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--site", type=Path, help="the built site to check (default: site/ when it exists)")
     check.add_argument("--sources-only", action="store_true", help="check the sources only, not a built site")
 
+    translations = commands.add_parser("translations", help="translation status of every page and language; start or finish a translation")
+    translations.add_argument("action", nargs="?", choices=["start", "done"], help="start: create a translation from the English page; done: record that it caught up")
+    translations.add_argument("lang", nargs="?")
+    translations.add_argument("page", nargs="?", help="the page's path under docs/<lang>/, like about.md")
+    translations.add_argument("--format", choices=["text", "json"], default="text")
+    translations.add_argument("--diff", nargs=2, metavar=("LANG", "PAGE"), help="show the English changes since the translation's recorded revision")
+    translations.add_argument("--status", choices=["draft", "machine", "reviewed"], help="with done: the translation's status")
+    translations.add_argument("--translator", action="append", help="with start or done: a translator's name or handle (repeatable)")
+
     bench = commands.add_parser("bench", help="measure the brand checks (whole site and per image) and print the results")
     bench.add_argument("--site", type=Path, help="the built site to check (default: site/)")
     bench.add_argument("--images", type=int, default=24, help="how many images to time the logo detector on")
@@ -46,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             serve(root, args.lang, args.addr)
         elif args.command == "check":
             return run_check(root, args)
+        elif args.command == "translations":
+            return run_translations(root, args)
         elif args.command == "bench":
             from .bench import bench_brand_checks
             bench_brand_checks(root, args.site or root / "site", args.images)
@@ -65,6 +76,46 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"ipbes-site: {len(exc.problems)} problem(s); nothing was published.", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_translations(root: Path, args) -> int:
+    import json
+    from . import translations as tr
+    from .i18n import catalog_stats
+    from .site_config import load_shared_config
+    if args.action:
+        if not (args.lang and args.page):
+            print(f"ipbes-site translations {args.action}: give a language and a page, like: {args.action} fr about.md", file=sys.stderr)
+            return 2
+        if args.action == "start":
+            path = tr.start(root, args.lang, args.page, args.translator)
+            print(f"created {path.relative_to(root)}: translate the text, keep the front matter's translation record")
+        else:
+            path = tr.done(root, args.lang, args.page, args.status, args.translator)
+            print(f"{path.relative_to(root)} now matches the English page's current revision")
+        return 0
+    if args.diff:
+        sys.stdout.write(tr.english_diff(root, *args.diff))
+        return 0
+    shared = load_shared_config(root / "mkdocs.yml")
+    states = tr.all_states(root, shared.languages, shared.source_language)
+    catalogs = {lang: vars(catalog_stats(root / "locales", lang)) for lang in shared.languages}
+    if args.format == "json":
+        print(json.dumps(tr.as_json(states, catalogs), ensure_ascii=False, indent=2))
+        return 0
+    for lang, counts in tr.totals(states).items():
+        print(f"{lang}: " + ", ".join(f"{n} {state}" for state, n in counts.items()))
+        for state in states:
+            if state.lang == lang and state.state != "up-to-date":
+                detail = ""
+                if state.state == "outdated" and state.commits_behind is not None:
+                    detail = f": {state.commits_behind} commit(s), {state.lines_changed} line(s) changed in English since {state.source_commit[:7]}"
+                elif state.note:
+                    detail = f" ({state.note})"
+                print(f"  {state.page}: {state.state}{detail}")
+        c = catalogs[lang]
+        print(f"  interface catalog: {c['translated']} translated, {c['fuzzy']} fuzzy, {c['untranslated']} untranslated")
     return 0
 
 

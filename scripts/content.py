@@ -41,6 +41,7 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "pin": bool,
     "links": list,
     "readtime": int,
+    "translation": dict,
 }
 LISTINGS = ("videos", "brand-rules")
 
@@ -110,6 +111,9 @@ def check_pages(docs_root: Path, languages: list[str], templates: set[str], asse
             template = meta.get("template")
             if isinstance(template, str) and template not in templates:
                 problems.append(Problem(path, lines.get("template", 2), f"unknown template '{template}'; use one of: {', '.join(sorted(templates))}"))
+            if "translation" in meta:
+                from .translations import check_provenance
+                problems += check_provenance(path, meta, lines.get("translation", 2))
             if "listing" in meta and meta["listing"] not in LISTINGS:
                 problems.append(Problem(path, lines.get("listing", 2), f"unknown listing '{meta['listing']}'; use one of: {', '.join(LISTINGS)}"))
             if "embargo" in meta:
