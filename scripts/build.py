@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import assessments, content, i18n, pages, publications, tokens, videos
+from . import assessments, content, i18n, pages, publications, tokens, translations, videos
 from .chooser import write_root
 from .brand.run import run_checks
 from .embargo import build_clock
@@ -123,7 +123,9 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
     staging = work / "site.new"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    options = {"now": clock.isoformat()}
+    status = translations.write_states(work / "translations.json",
+                                       translations.all_states(root, shared.languages, shared.source_language))
+    options = {"now": clock.isoformat(), "translation_status": str(status)}
     configs = {lang: write_language_config(shared, lang, staging / lang, work / "config" / f"{lang}.yml", options) for lang in languages}
 
     report(f"Building {len(languages)} languages ({', '.join(languages)}) in parallel...")

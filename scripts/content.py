@@ -43,7 +43,7 @@ KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
     "readtime": int,
     "translation": dict,
 }
-LISTINGS = ("videos", "brand-rules")
+LISTINGS = ("videos", "brand-rules", "translations")
 
 
 def read_front_matter(path: Path, text: str | None = None) -> tuple[dict, list[Problem]]:
@@ -73,13 +73,13 @@ def read_front_matter(path: Path, text: str | None = None) -> tuple[dict, list[P
 
 
 def _error_line(exc: yaml.YAMLError, block_lines: int) -> int:
-    """The file line of a YAML error; an error found only at the end of the block (an
-    unclosed bracket or quote) is reported where the unclosed construct starts."""
+    """The file line of a YAML error; an unclosed bracket or quote, found only further on,
+    is reported where the unclosed construct starts."""
     mark = getattr(exc, "problem_mark", None)
     context = getattr(exc, "context_mark", None)
     if mark is None:
         return 1
-    if mark.line >= block_lines and context is not None:
+    if context is not None and (mark.line >= block_lines or context.line < mark.line):
         mark = context
     return min(mark.line, max(block_lines - 1, 0)) + 2
 

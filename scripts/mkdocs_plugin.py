@@ -15,7 +15,8 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import assessments, cards, feeds, formatting, highlights, i18n, material_fixes, pages, publications, sitemaps, tokens, videos
+from . import (assessments, cards, feeds, formatting, highlights, i18n, material_fixes, pages, publications, sitemaps, tokens,
+               translations, videos)
 from .brand import rules as brand_rules
 from .chooser import OFFICIAL_NAME
 from . import cache_dir
@@ -37,6 +38,7 @@ class IpbesPluginConfig(Config):
     project_root = c.Type(str, default=".")
     now = c.Type(str, default="")
     preview = c.Type(bool, default=False)
+    translation_status = c.Type(str, default="")
 
 
 class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
@@ -60,6 +62,12 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         self.videos = videos.load_videos(self.root, self.languages)
         self.colours = poster_colours(self.root)
         self.posts: list[feeds.FeedPost] = []
+        self.translation_states = {}
+        self.fallbacks: set[str] = set()
+        status_file = Path(self.config.translation_status) if self.config.translation_status else None
+        self.all_translation_states = (translations.load_states(status_file) if status_file and status_file.is_file()
+                                       else translations.all_states(self.root, self.languages, self.source_language))
+        self.translation_states = {s.page: s for s in self.all_translation_states if s.lang == self.lang}
         config.site_description = self.translations.gettext(config.site_description) if config.site_description else None
         # Material shows its language switcher only when extra.alternate is set; the
         # switcher and hreflang links themselves come from per-page data (on_page_context).
@@ -80,6 +88,12 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
                 if lang == self.lang and files.get_file_from_path(rel):
                     files.remove(files.get_file_from_path(rel))
         files.append(File.generated(config, f"{ASSETS}/tokens.css", content=self.token_css))
+        hidden = {rel for lang, rel in self.embargoed} if not self.preview else set()
+        for page, state in self.translation_states.items():
+            if state.state == "missing" and page not in hidden and not files.get_file_from_path(page):
+                source = self.root / "docs" / self.source_language / page
+                files.append(File.generated(config, page, content=source.read_text(encoding="utf-8")))
+                self.fallbacks.add(page)
         media = self.root / pages.SHARED_MEDIA_DIR
         for path in sorted(media.rglob("*")) if media.is_dir() else []:
             if path.is_file() and path.suffix.lower() in publications.RASTER_TYPES | {".svg", ".vtt", ".mp4", ".webm", ".mp3", ".ogg"}:
@@ -111,6 +125,10 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
             def poster_url(title, playable):
                 return f"/{pages.SHARED_MEDIA}/posters/{posters.poster_name(title, self.lang, self.colours, playable)}"
             markdown += videos.listing_markdown(self.videos, self.lang, self.translations.gettext, poster_url)
+        if page.meta.get("listing") == "translations":
+            catalogs = {lang: vars(i18n.catalog_stats(self.root / "locales", lang)) for lang in self.languages}
+            markdown += translations.dashboard_markdown(self.all_translation_states, catalogs, self.translations.gettext,
+                                                        lambda code: language(code).native_name)
         if page.meta.get("listing") == "brand-rules":
             markdown += brand_rules.rules_markdown(brand_rules.load_rules(self.root), self.translations.gettext)
         return markdown
@@ -169,6 +187,12 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         if page.file.src_uri in self.factsheets:
             ipbes["factsheet"] = self.factsheets[page.file.src_uri]
         ipbes["social"] = self._social(page, config, ipbes)
+        state = self.translation_states.get(page.file.src_uri)
+        source = next((e for e in ipbes["alternates"] if e["lang"] == self.source_language), None)
+        ipbes["translation"] = {"fallback": page.file.src_uri in self.fallbacks, "state": state.state if state else None,
+                                "source_href": source["href"] if source and source["exists"] else None,
+                                "source_name": language(self.source_language).name_in(self.lang),
+                                "language": language(self.lang).name_in(self.lang)}
         if page.meta.get("template") == "home.html":
             ipbes["highlights"] = self._highlights()
         ipbes["assessments"] = [dict(assessments.page_context(a, self.lang, self.now),

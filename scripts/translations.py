@@ -25,6 +25,7 @@ import yaml
 
 from .content import FRONT_MATTER, read_front_matter
 from .errors import BuildError, Problem
+from .i18n import N_
 from .languages import UN_LANGUAGES
 
 STATUSES = ("draft", "machine", "reviewed")
@@ -129,7 +130,10 @@ def page_state(root: Path, lang: str, page: str, source_language: str = "en", us
     outdated = False
     if use_git and commit and commit_known(root, commit):
         state.commits_behind, state.lines_changed = english_changes(root, source, commit)
-        outdated = state.lines_changed > 0
+        then = _git(root, "show", f"{commit}:{source.relative_to(root).as_posix()}").stdout
+        outdated = content_hash(then) != content_hash(source.read_text(encoding="utf-8"))
+        if not outdated:
+            state.lines_changed = 0
     elif record.get("source_hash"):
         state.history = "content-hash"
         outdated = content_hash(source.read_text(encoding="utf-8")) != record["source_hash"]
@@ -235,3 +239,55 @@ def english_diff(root: Path, lang: str, page: str, source_language: str = "en") 
         return f"cannot show the English changes: {state.note}\n"
     rel = f"docs/{source_language}/{page}"
     return _git(Path(root), "diff", "-w", "--ignore-blank-lines", state.source_commit, "--", rel).stdout or "no change in the English text\n"
+
+
+def load_states(path: Path) -> list[PageState]:
+    import json
+    return [PageState(**row) for row in json.loads(Path(path).read_text(encoding="utf-8"))["pages"]]
+
+
+def write_states(path: Path, states: list[PageState]) -> Path:
+    import json
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(as_json(states), ensure_ascii=False), encoding="utf-8")
+    return Path(path)
+
+
+LABELS = {"up-to-date": N_("Up to date"), "outdated": N_("Outdated"), "missing": N_("Missing"),
+          "draft": N_("Draft"), "machine": N_("Machine translation")}
+PROGRESS = N_("Progress per language")
+EVERY_PAGE = N_("Every page")
+LANGUAGE = N_("Language")
+PAGE = N_("Page")
+TRANSLATED_SHARE = N_("Translated")
+INTERFACE = N_("Interface strings")
+
+
+def dashboard_markdown(states: list[PageState], catalogs: dict, gettext, language_name) -> str:
+    """The dashboard's tables, in the page's language: progress per language, then every page."""
+    languages = list(dict.fromkeys(s.lang for s in states))
+    counts = totals(states)
+    head = [gettext(LANGUAGE)] + [gettext(LABELS[k]) for k in STATES] + [gettext(TRANSLATED_SHARE), gettext(INTERFACE)]
+    rows = [f"## {gettext(PROGRESS)}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for lang in languages:
+        c = counts[lang]
+        total = sum(c.values())
+        share = f"{round(100 * (total - c['missing']) / total)} %" if total else "–"
+        cat = catalogs.get(lang, {})
+        strings = f"{cat.get('translated', 0)}/{sum(cat.get(k, 0) for k in ('translated', 'fuzzy', 'untranslated'))}"
+        rows.append(f"| {language_name(lang)} | " + " | ".join(str(c[k]) for k in STATES) + f" | {share} | {strings} |")
+    rows += ["", f"## {gettext(EVERY_PAGE)}", "", "| " + gettext(PAGE) + " | " + " | ".join(language_name(l) for l in languages) + " |",
+             "|---|" + "---|" * len(languages)]
+    by_page: dict[str, dict[str, PageState]] = {}
+    for s in states:
+        by_page.setdefault(s.page, {})[s.lang] = s
+    for page, row in by_page.items():
+        cells = []
+        for lang in languages:
+            state = row[lang]
+            label = gettext(LABELS[state.state])
+            if state.state == "outdated" and state.lines_changed is not None:
+                label += f" (−{state.lines_changed})"
+            cells.append(label)
+        rows.append(f"| `{page}` | " + " | ".join(cells) + " |")
+    return "\n\n" + "\n".join(rows) + "\n"
