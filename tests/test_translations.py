@@ -176,3 +176,39 @@ def test_dashboard_numbers(translated_site):
         total = sum(counts[lang].values())
         assert rows[name][5] == f"{round(100 * (total - counts[lang]['missing']) / total)} %"
     assert "<code>media.md</code>" in page
+
+
+def _glossary_findings(lang: str, english: str, translated: str):
+    from scripts.brand.text import prose_lines
+    from scripts.glossary import load_glossary, term_findings
+    terms = load_glossary(ROOT, ["en", "fr", "es", "zh", "ar", "ru"])
+    return term_findings(english, prose_lines(translated), lang, terms)
+
+
+@pytest.mark.parametrize("lang,english,translated,expected", [
+    ("fr", "The summary for policymakers.", "# T\n\nLe résumé pour les décideurs.\n",
+     [(3, "'résumé pour les décideurs' is not the official form of 'summary for policymakers'; write 'résumé à l'intention des décideurs'"),
+      (None, "the English page uses 'summary for policymakers', but this translation lacks its official form 'résumé à l'intention des décideurs'")]),
+    ("es", "The Bureau agreed.", "# T\n\nEl Buró acordó.\n",
+     [(3, "'Buró' is not the official form of 'Bureau'; write 'Mesa'"),
+      (None, "the English page uses 'Bureau', but this translation lacks its official form 'Mesa'")]),
+    ("ru", "The Plenary approved it.", "# T\n\nПленум одобрил. Решение Пленума.\n", []),
+    ("ru", "Members of the Multidisciplinary Expert Panel.", "# T\n\nЧлены Междисциплинарной группы экспертов.\n", []),
+    ("ar", "The Bureau and the Plenary.", "# T\n\nوالمكتب وللاجتماع العام.\n", []),
+    ("zh", "The summary for policymakers.", "# T\n\n政策制定者摘要。\n",
+     [(3, "'政策制定者摘要' is not the official form of 'summary for policymakers'; write '决策者摘要'"),
+      (None, "the English page uses 'summary for policymakers', but this translation lacks its official form '决策者摘要'")]),
+    ("zh", "No glossary term here.", "# T\n\n这里没有术语。\n", []),
+])
+def test_glossary_warns_on_wrong_variants_and_missing_official_forms(lang, english, translated, expected):
+    assert _glossary_findings(lang, english, translated) == expected
+
+
+def test_glossary_findings_are_warnings_of_the_check(project):
+    page = project / "docs/es/about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nEl Buró de la IPBES.\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "scripts.cli", "check", "--sources-only"], cwd=project, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, "warnings do not fail"
+    line = len(page.read_text(encoding="utf-8").splitlines())
+    assert f"docs/es/about.md:{line}: glossary-terms: 'Buró' is not the official form of 'Bureau'; write 'Mesa'" in result.stdout

@@ -50,6 +50,10 @@ TEXTS = {
         N_("Logos are the official files, unchanged"),
         N_("Every logo the site shows is a file from brand/logos/, unmodified: a recoloured, stretched or redrawn copy is not allowed."),
         N_("Remove the copy and let the templates show the logo from brand/logos/.")),
+    "glossary-terms": RuleText(
+        N_("Official terms in every language"),
+        N_("A translated page uses the official form of IPBES's name and terms in its language (locales/glossary.yml), never a known wrong variant."),
+        N_("Use the form the glossary gives; if the glossary is wrong, correct locales/glossary.yml.")),
 }
 
 

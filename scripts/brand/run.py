@@ -4,7 +4,7 @@ from __future__ import annotations
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .. import cache_dir
+from .. import cache_dir, glossary
 from ..content import read_front_matter
 from ..languages import UN_LANGUAGES
 from ..pages import SHARED_MEDIA_DIR
@@ -25,9 +25,15 @@ def check_sources(root: Path) -> list[Finding]:
     settings = load_rules(root)
     severity, options = settings.severity, settings.options
     findings: list[Finding] = []
+    terms = glossary.load_glossary(root, list(UN_LANGUAGES))
     for lang in UN_LANGUAGES:
         for path in sorted((root / "docs" / lang).rglob("*.md")):
             body = path.read_text(encoding="utf-8")
+            english = root / "docs" / "en" / path.relative_to(root / "docs" / lang)
+            if lang != "en" and english.is_file():
+                english_prose = " ".join(line for _, line in text.prose_lines(english.read_text(encoding="utf-8")))
+                for line, message in glossary.term_findings(english_prose, text.prose_lines(body), lang, terms):
+                    findings.append(Finding("glossary-terms", severity["glossary-terms"], relative(path, root), line, message))
             findings += text.check_acronym_form(path, body, root, options["acronym-form"].get("allowed", []), severity["acronym-form"])
             findings += text.check_acronym_approval(path, body, lang, root, options["acronym-approval"], settings.approvals,
                                                     severity["acronym-approval"])
