@@ -14,7 +14,7 @@ from pathlib import Path
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_interval, format_time, get_timezone
 
-from .datafiles import DataFile, load_data_file
+from .datafiles import DataFile, load_data_file, missing_languages
 from .embargo import EmbargoError, is_embargoed, parse_moment
 from .errors import BuildError, Problem
 from .i18n import N_
@@ -127,7 +127,7 @@ def _texts(source, keys, value, languages, problems) -> dict:
     if not isinstance(value, dict):
         problems.append(source.problem(keys, f"'{keys[-1]}' must give a text per language ({', '.join(languages)})"))
         return {}
-    missing = [lang for lang in languages if not isinstance(value.get(lang), str) or not value[lang].strip()]
+    missing = missing_languages(value, languages)
     if missing:
         problems.append(source.problem(keys, f"'{keys[-1]}' has no text for {', '.join(missing)}; add one line per language"))
     return value

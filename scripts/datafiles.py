@@ -62,3 +62,10 @@ def key_lines(node, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
             lines[path] = item.start_mark.line + 1
             lines.update(key_lines(item, path))
     return lines
+
+
+def missing_languages(value, languages: list[str]) -> list[str]:
+    """The languages for which `value`, a {language: text} mapping, gives no text."""
+    if not isinstance(value, dict):
+        return list(languages)
+    return [lang for lang in languages if not isinstance(value.get(lang), str) or not value[lang].strip()]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .datafiles import load_data_file
+from .datafiles import load_data_file, missing_languages
 from .errors import BuildError
 
 GLOSSARY_FILE = Path("locales") / "glossary.yml"
@@ -32,7 +32,7 @@ def load_glossary(root: Path, languages: list[str]) -> list[Term]:
     problems, result = [], []
     for key, entry in terms.items():
         entry = entry or {}
-        missing = [lang for lang in languages if not isinstance(entry.get(lang), str)]
+        missing = missing_languages(entry, languages)
         if missing:
             problems.append(source.problem(("terms", key), f"term '{key}' has no official form for {', '.join(missing)}"))
             continue

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from .datafiles import load_data_file
+from .datafiles import load_data_file, missing_languages
 from .errors import BuildError, Problem
 from .i18n import N_, translations
 from .languages import language
@@ -59,7 +59,7 @@ def load_partners(root: Path, languages: list[str]) -> list[Partner]:
         if not logo.is_file():
             problems.append(source.problem(("partners", key, "logo"), f"logo file brand/logos/{logo.name} does not exist; add it or fix the name"))
         names = (raw or {}).get("name") or {}
-        missing = [lang for lang in languages if not names.get(lang)]
+        missing = missing_languages(names, languages)
         if missing:
             problems.append(source.problem(("partners", key, "name"), f"partner '{key}' has no name for {', '.join(missing)}"))
         partners.append(Partner(key, logo, names))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .datafiles import load_data_file
+from .datafiles import load_data_file, missing_languages
 from .embeds.spec import OPTIONS, EmbedError, build_embed
 from .errors import BuildError
 from .i18n import N_
@@ -43,7 +43,7 @@ def load_videos(root: Path, languages: list[str]) -> list[VideoEntry]:
             problems.append(source.problem(keys, "each video needs a 'key' (letters, digits, dashes)"))
             continue
         title = raw.get("title") if isinstance(raw.get("title"), dict) else {}
-        missing = [lang for lang in languages if not title.get(lang)]
+        missing = missing_languages(title, languages)
         if missing:
             problems.append(source.problem(keys + ("title",), f"video '{raw['key']}' has no title for {', '.join(missing)}"))
             continue

@@ -54,3 +54,10 @@ def find(parsed: PageParser, tag: str, **attrs) -> list[Element]:
 
 def html_pages(site: Path, lang: str) -> list[Path]:
     return sorted(p for p in (site / lang).rglob("*.html"))
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Edits a file of a project copy once, failing loudly if `old` is not there."""
+    text = Path(path).read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    Path(path).write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -16,16 +16,12 @@ from scripts.errors import BuildError
 from scripts.languages import UN_LANGUAGES
 from scripts.mkdocs_plugin import IpbesPlugin  # noqa: F401  (the adapter imports cleanly)
 from scripts.site_config import load_shared_config, write_language_config
-from tests.helpers import find, parse
+from tests.helpers import find, parse, replace_in as replace
 
 KEYS = ["africa", "americas", "asia-pacific", "europe-central-asia", "land-degradation", "global"]
 LAUNCHES = {"africa": dt.date(2018, 3, 23), "land-degradation": dt.date(2018, 3, 26), "global": dt.date(2019, 5, 6)}
 
 
-def replace(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize("lang", UN_LANGUAGES)

@@ -11,6 +11,7 @@ import pytest
 
 from scripts.build import build_site
 from scripts.errors import BuildError
+from tests.helpers import replace_in as replace
 
 
 def build_errors(project: Path, **kwargs) -> list[str]:
@@ -19,10 +20,6 @@ def build_errors(project: Path, **kwargs) -> list[str]:
     return [str(p) for p in error.value.problems]
 
 
-def replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_invalid_front_matter_names_file_and_line(project):

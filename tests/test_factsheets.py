@@ -14,7 +14,7 @@ from scripts.errors import BuildError
 from scripts.i18n import gettext
 from scripts.languages import UN_LANGUAGES
 from scripts.publications import STATEMENT, load_partners, render_pdf
-from tests.helpers import find, parse
+from tests.helpers import find, parse, replace_in as replace
 
 KEYS = ["africa", "americas", "asia-pacific", "europe-central-asia", "land-degradation", "global"]
 PARTNER_MARKS = ("UNEP", "UNESCO", "FAO", "UNDP")
@@ -29,10 +29,6 @@ def pdf_of(site, lang, key):
     return site / lang / "factsheets" / key / f"ipbes-factsheet-{key}-{lang}.pdf"
 
 
-def replace(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.mark.parametrize("lang", UN_LANGUAGES)
