@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import assessments, content, i18n, pages, publications, tokens, translations, videos
+from . import assessments, content, csp, i18n, pages, publications, tokens, translations, videos
 from .chooser import write_root
 from .brand.run import run_checks
 from .embargo import build_clock
@@ -146,6 +146,7 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
 
     token_css = tokens.tokens_css(tokens.load_tokens(root / "brand" / "tokens.json"))
     write_root(staging, root, languages, shared.source_language, shared.site_url, token_css)
+    csp.apply_csp(staging)
     report("Checking the brand rules...")
     findings = run_checks(root, staging, out.name)
     for finding in findings:

@@ -1,0 +1,59 @@
+"""Content-Security-Policy: on every page, no inline script without its hash, no origin but
+the site's own (and the players' hosts as frames); no violation in real Chromium."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from scripts.csp import inline_script_hashes
+from scripts.languages import UN_LANGUAGES
+from tests.browser import chromium, serve_directory
+from tests.helpers import find, parse
+
+TEMPLATES = ["", "about/", "assessments/", "assessments/global/", "factsheets/", "factsheets/africa/", "videos/", "news/",
+             "news/logo-use-policy/", "translations/", "404.html"]
+
+
+def csp_of(html_path):
+    metas = [m.attrs["content"] for m in find(parse(html_path), "meta") if m.attrs.get("http-equiv") == "Content-Security-Policy"]
+    assert len(metas) == 1, html_path
+    return dict(part.strip().split(" ", 1) for part in metas[0].split(";"))
+
+
+def test_every_page_carries_a_policy_with_its_inline_scripts_hashed(site):
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 150
+    for html in pages:
+        policy = csp_of(html)
+        assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-eval'" not in policy["script-src"]
+        assert policy["default-src"] == "'self'" and policy["object-src"] == "'none'"
+        for digest in inline_script_hashes(html.read_text(encoding="utf-8")):
+            assert digest in policy["script-src"], html
+        assert set(re.findall(r"https://\S+", " ".join(policy.values()))) <= {
+            "https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://player.bilibili.com", "https://w.soundcloud.com"}
+    headers = (site / "_headers").read_text(encoding="utf-8")
+    assert headers.startswith("/*\n  Content-Security-Policy: default-src 'self';") and "frame-ancestors 'self'" in headers
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.mark.parametrize("lang", UN_LANGUAGES)
+def test_no_policy_violation_or_console_error_on_any_template(site, browser, lang):
+    with serve_directory(site) as origin:
+        for path in [""] + [f"{lang}/{t}" for t in TEMPLATES]:
+            page = browser.new_page()
+            problems = []
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                                 "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
+            page.goto(f"{origin}/{path}", wait_until="networkidle")
+            if path.endswith("/") and path != f"{lang}/":
+                page.locator(".md-search__input").fill("IPBES")
+                page.wait_for_timeout(300)
+            page.close()
+            assert problems == [], f"{path}: {problems}"
