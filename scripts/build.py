@@ -120,7 +120,8 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
         raise BuildError(problems)
 
     work = root / ".build"
-    staging = work / "site.new"
+    # Staged beside the output, so the final swap is a rename on one file system.
+    staging = out.with_name(f".{out.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     status = translations.write_states(work / "translations.json",
@@ -162,7 +163,7 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
 
 def _swap(staging: Path, out: Path) -> None:
     """Replace `out` by `staging` with two renames, so readers of `out` never see half a site."""
-    old = out.with_name(out.name + ".old")
+    old = out.with_name(f".{out.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     if out.exists():
         out.rename(old)
