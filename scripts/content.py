@@ -14,6 +14,7 @@ import yaml
 
 from .embargo import EmbargoError, is_embargoed, parse_moment
 from .errors import Problem
+from .html_policy import check_html
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
@@ -105,6 +106,9 @@ def check_pages(docs_root: Path, languages: list[str], templates: set[str], asse
             text = path.read_text(encoding="utf-8")
             meta, found = read_front_matter(path, text)
             problems.extend(found)
+            front = FRONT_MATTER.match(text)
+            body_start = front.end() if front else 0
+            problems += check_html(path, text[body_start:], text[:body_start].count("\n") + 1)
             if not meta:
                 continue
             lines = _key_lines(FRONT_MATTER.match(text).group(1) or "")
