@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import os
 import shutil
 import sys
@@ -33,7 +34,7 @@ class LanguageResult:
     lang: str
     seconds: float
     pages: int
-    error: str | None
+    error: list[str] | None
 
 
 def _collect(problems: list[Problem], load, *args, **kwargs):
@@ -93,8 +94,7 @@ def _build_language(config_path: str, lang: str) -> LanguageResult:
         config = load_config(config_path)
         build(config)
     except (MkDocsException, BuildError) as exc:
-        details = "; ".join(collected.messages) or str(exc)
-        return LanguageResult(lang, time.perf_counter() - started, 0, details)
+        return LanguageResult(lang, time.perf_counter() - started, 0, collected.messages or [str(exc)])
     count = sum(1 for _ in Path(config.site_dir).rglob("index.html"))
     return LanguageResult(lang, time.perf_counter() - started, count, None)
 
@@ -139,11 +139,11 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
             result = future.result()
             if result.error:
                 failures.append(result)
-                report(f"  [{result.lang}] FAILED: {result.error}")
+                report(f"  [{result.lang}] FAILED: {len(result.error)} problem(s)")
             else:
                 report(f"  [{result.lang}] {result.pages} pages in {result.seconds:.1f} s")
     if failures:
-        raise BuildError([Problem(root / "docs" / f.lang, None, f"the '{f.lang}' build failed: {f.error}") for f in failures])
+        raise BuildError([mkdocs_problem(root, f.lang, message) for f in failures for message in f.error])
 
     token_css = tokens.tokens_css(tokens.load_tokens(root / "brand" / "tokens.json"))
     write_root(staging, root, languages, shared.source_language, shared.site_url, token_css)
@@ -159,6 +159,23 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
     _swap(staging, out)
     report(f"Site built into {out} in {time.perf_counter() - started:.1f} s")
     return out
+
+
+LINK = re.compile(r"Doc file '(?P<file>[^']+)' contains a(?:n absolute)? link '(?P<link>[^']+)'")
+
+
+def mkdocs_problem(root: Path, lang: str, message: str) -> Problem:
+    """A message of MkDocs' own (a broken link or anchor) with the file and line it is about."""
+    match = LINK.search(message)
+    if match:
+        for folder in (lang, "en"):
+            path = root / "docs" / folder / match.group("file")
+            if path.is_file():
+                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                    if f"({match.group('link')}" in line or f'"{match.group("link")}"' in line:
+                        return Problem(path, number, message + " Fix the link, or the page or heading it points to.")
+                return Problem(path, None, message)
+    return Problem(root / "docs" / lang, None, f"the '{lang}' build failed: {message}")
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -47,20 +47,20 @@ def test_language_code_not_of_the_six_names_the_config_line(project):
     (project / "mkdocs.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     expected_line = next(i for i, line in enumerate(lines, start=1) if line.strip().startswith("de:"))
     errors = build_errors(project)
-    assert any(f"mkdocs.yml:{expected_line}: language code 'de' is not one of the six UN languages" in e for e in errors), errors
+    assert any(f"mkdocs.yml:{expected_line}: language code 'de' is not one of the six UN languages" in e in e for e in errors), errors
 
 
 def test_content_folder_for_an_unknown_language_is_refused(project):
     (project / "docs" / "pt").mkdir()
     (project / "docs" / "pt" / "index.md").write_text("# Olá\n", encoding="utf-8")
     errors = build_errors(project)
-    assert any("docs/pt: 'pt' is not one of the six UN languages" in e for e in errors), errors
+    assert any("docs/pt: 'pt' is not one of the six UN languages" in e in e for e in errors), errors
 
 
 def test_broken_link_fails_the_language_build_and_names_the_file(project):
     (project / "docs/ar/about.md").write_text((project / "docs/ar/about.md").read_text(encoding="utf-8") + "\n[x](missing.md)\n", encoding="utf-8")
     errors = build_errors(project, languages=["ar"])
-    assert any("docs/ar" in e and "'about.md' contains a link 'missing.md'" in e for e in errors), errors
+    assert any("docs/ar" in e and "'about.md' contains a link 'missing.md'" in e in e for e in errors), errors
 
 
 def test_failed_build_leaves_the_last_good_site_untouched(project):
@@ -81,3 +81,13 @@ def test_cli_exit_status_and_message(project):
     assert result.stderr.startswith("docs/ru/about.md:2: front matter is not valid YAML")
     assert "nothing was published" in result.stderr
     assert not (project / "site").exists()
+
+
+def test_broken_anchor_and_link_name_the_line(project):
+    page = project / "docs/fr/about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join(lines + ["", "[x](partners.md#no-such-heading) et [y](nope.md)"]) + "\n", encoding="utf-8")
+    errors = build_errors(project, languages=["fr"])
+    line = len(lines) + 2
+    assert any(f"docs/fr/about.md:{line}: Doc file 'about.md' contains a link 'partners.md#no-such-heading'" in e for e in errors), errors
+    assert any(f"docs/fr/about.md:{line}: Doc file 'about.md' contains a link 'nope.md'" in e for e in errors), errors
