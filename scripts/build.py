@@ -57,6 +57,7 @@ def check_sources(shared: SharedConfig, languages: list[str], now: dt.datetime |
     problems += content.check_pages(root / "docs", present, content.available_templates(root / "overrides"), keys)
     if data and video_list is not None:
         problems += assessments.unknown_videos(data, {v.key for v in video_list}, root)
+    problems += content.check_image_sizes(root / "docs", int(shared.ipbes.get("max_image_kb", 500)))
     problems += embed_scan.check_embeds(root / "docs", present, root / pages.SHARED_MEDIA_DIR)[1]
     if "zh" in present and any((root / "docs" / "zh").rglob("factsheets/*.md")):
         missing = publications.missing_cjk_font()

@@ -68,6 +68,8 @@ def read_front_matter(path: Path, text: str | None = None) -> tuple[dict, list[P
         line = lines.get(key, 2)
         if expected is None:
             problems.append(Problem(path, line, f"unknown front matter key '{key}'; known keys: {', '.join(sorted(KNOWN_KEYS))}"))
+        elif key == "date" and not isinstance(value, expected):
+            problems.append(Problem(path, line, f"date {value!r} is not an ISO 8601 date; write it as YYYY-MM-DD, like 2026-11-24"))
         elif not isinstance(value, expected):
             problems.append(Problem(path, line, f"front matter key '{key}' must be a {_type_name(expected)}, not {type(value).__name__}"))
     return data, problems
@@ -160,3 +162,18 @@ def available_templates(overrides: Path) -> set[str]:
     material_dir = Path(material.__file__).parent / "templates"
     names = {p.name for p in Path(overrides).glob("*.html")} | {p.name for p in material_dir.glob("*.html")}
     return names - {"base.html"}
+
+
+IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".avif"}
+
+
+def check_image_sizes(docs_root: Path, limit_kb: int) -> list[Problem]:
+    """Readers on slow connections pay for every byte: an image over the limit is refused."""
+    problems = []
+    for path in sorted(Path(docs_root).rglob("*")):
+        if path.suffix.lower() in IMAGE_TYPES and path.is_file():
+            size = path.stat().st_size
+            if size > limit_kb * 1000:
+                problems.append(Problem(path, None, f"the image is {size / 1000:.0f} kB, over the {limit_kb} kB limit; "
+                                                    "save it smaller (at most 2000 pixels wide, JPEG quality about 80) or as WebP"))
+    return problems

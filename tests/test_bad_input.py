@@ -91,3 +91,17 @@ def test_broken_anchor_and_link_name_the_line(project):
     line = len(lines) + 2
     assert any(f"docs/fr/about.md:{line}: Doc file 'about.md' contains a link 'partners.md#no-such-heading'" in e for e in errors), errors
     assert any(f"docs/fr/about.md:{line}: Doc file 'about.md' contains a link 'nope.md'" in e for e in errors), errors
+
+
+def test_a_date_that_is_not_iso_8601_names_the_line(project):
+    post = project / "docs/ru/news/posts/logo-use-policy.md"
+    replace(post, "date: 2026-11-20", "date: 20 ноября 2026")
+    errors = build_errors(project, languages=["ru"])
+    assert any("docs/ru/news/posts/logo-use-policy.md:2: date '20 ноября 2026' is not an ISO 8601 date; write it as YYYY-MM-DD" in e for e in errors), errors
+
+
+def test_an_image_over_the_size_limit_is_refused(project):
+    import os as _os
+    (project / "docs/media/huge.png").write_bytes(b"\x89PNG\r\n\x1a\n" + _os.urandom(600_000))
+    errors = build_errors(project, languages=["en"])
+    assert any("docs/media/huge.png: the image is 600 kB, over the 500 kB limit" in e for e in errors), errors
