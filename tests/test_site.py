@@ -145,6 +145,8 @@ def test_no_third_party_url_in_any_page_or_stylesheet(site, shared):
     offenders = []
     for html in site.rglob("*.html"):
         for element in parse(html).elements:
+            if element.attrs.get("http-equiv") == "Content-Security-Policy":
+                continue  # names the hosts a player may load from after a click; loads nothing itself
             for attr in URL_ATTRS:
                 value = element.attrs.get(attr) or ""
                 for url in re.findall(r"(?:https?:)?//[^\s,\"']+", value):
