@@ -60,7 +60,7 @@ def _pattern(form: str, lang: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + r"\s+".join(parts), re.I)
 
 
-def term_findings(english: str, translated_lines: list[tuple[int, str]], lang: str, terms: list[Term]) -> list[tuple[int | None, str]]:
+def term_findings(english: str, translated_lines, lang: str, terms: list[Term]) -> list[tuple[int | None, str]]:
     """(line, message) for every wrong variant used and every official form missing."""
     text = " ".join(line for _, line in translated_lines)
     found = []

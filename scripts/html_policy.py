@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from .errors import Problem
+from .mdlines import lines_outside_code
 
 ALLOWED_TAGS = {"div", "span", "p", "a", "img", "figure", "figcaption", "br", "hr", "strong", "b", "em", "i", "abbr",
                 "sup", "sub", "small", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th",
@@ -35,7 +36,6 @@ ATTRIBUTE = re.compile(r"""([^\s=/"'<>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+
 ATTR_LIST = re.compile(r"\{:?\s*([^{}]*?)\s*\}")
 MD_URL = re.compile(r"\]\(\s*<?([^)\s>]+)")
 BAD_SCHEME = re.compile(r"^\s*(javascript|data|vbscript)\s*:", re.I)
-FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def _url_problem(value: str) -> str | None:
@@ -62,14 +62,7 @@ def _attribute_problems(name: str, value: str | None, where: str) -> list[str]:
 
 def check_html(path: Path, text: str, start_line: int = 1) -> list[Problem]:
     problems = []
-    in_code = None
-    for number, line in enumerate(text.splitlines(), start=start_line):
-        fence = FENCE.match(line)
-        if fence:
-            in_code = None if in_code == fence.group(1) else (in_code or fence.group(1))
-            continue
-        if in_code:
-            continue
+    for number, line in lines_outside_code(text.splitlines(), number_offset=start_line):
         line = re.sub(r"`[^`]*`", "", line)
         for match in TAG.finditer(line):
             closing, tag, rest = match.group(1), match.group(2).lower(), match.group(3) or ""

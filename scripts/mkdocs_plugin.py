@@ -62,6 +62,11 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         self.videos = videos.load_videos(self.root, self.languages)
         self.colours = poster_colours(self.root)
         self.posts: list[feeds.FeedPost] = []
+        self.card_logo = (self.root / "brand" / "logos" / "ipbes.svg").read_bytes()
+        # The assessments as listings show them: formatted once per build, not per page.
+        self.listing = [dict(assessments.page_context(a, self.lang, self.now),
+                             factsheet=self.lang in self.versions.languages_of(f"factsheets/{a.key}.md"))
+                        for a in self.assessments.published()]
         self.translation_states = {}
         self.fallbacks: set[str] = set()
         status_file = Path(self.config.translation_status) if self.config.translation_status else None
@@ -195,9 +200,7 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
                                 "language": language(self.lang).name_in(self.lang)}
         if page.meta.get("template") == "home.html":
             ipbes["highlights"] = self._highlights()
-        ipbes["assessments"] = [dict(assessments.page_context(a, self.lang, self.now),
-                                     factsheet=self.lang in self.versions.languages_of(f"factsheets/{a.key}.md"))
-                                for a in self.assessments.published()]
+        ipbes["assessments"] = self.listing
         context["ipbes"] = ipbes
         return context
 
@@ -216,8 +219,7 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         """Open Graph and Twitter card data, with a card drawn for this page."""
         gettext = self.translations.gettext
         title = (page.meta.get("hero") or {}).get("title") or page.title or config.site_name
-        logo = (self.root / "brand" / "logos" / "ipbes.svg").read_bytes()
-        card = cards.card_for(title, gettext(OFFICIAL_NAME), self.lang, self.colours, logo, cache_dir(self.root) / "cards")
+        card = cards.card_for(title, gettext(OFFICIAL_NAME), self.lang, self.colours, self.card_logo, cache_dir(self.root) / "cards")
         target = Path(config.site_dir) / ASSETS / "cards" / card.name
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)

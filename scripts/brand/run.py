@@ -26,13 +26,15 @@ def check_sources(root: Path) -> list[Finding]:
     severity, options = settings.severity, settings.options
     findings: list[Finding] = []
     terms = glossary.load_glossary(root, list(UN_LANGUAGES))
+    english_prose: dict[Path, str] = {}
     for lang in UN_LANGUAGES:
         for path in sorted((root / "docs" / lang).rglob("*.md")):
             body = path.read_text(encoding="utf-8")
             english = root / "docs" / "en" / path.relative_to(root / "docs" / lang)
             if lang != "en" and english.is_file():
-                english_prose = " ".join(line for _, line in text.prose_lines(english.read_text(encoding="utf-8")))
-                for line, message in glossary.term_findings(english_prose, text.prose_lines(body), lang, terms):
+                if english not in english_prose:
+                    english_prose[english] = " ".join(line for _, line in text.prose_lines(english.read_text(encoding="utf-8")))
+                for line, message in glossary.term_findings(english_prose[english], text.prose_lines(body), lang, terms):
                     findings.append(Finding("glossary-terms", severity["glossary-terms"], relative(path, root), line, message))
             findings += text.check_acronym_form(path, body, root, options["acronym-form"].get("allowed", []), severity["acronym-form"])
             findings += text.check_acronym_approval(path, body, lang, root, options["acronym-approval"], settings.approvals,

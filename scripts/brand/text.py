@@ -8,9 +8,11 @@ line's length so that a finding points at the right line.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from ..content import FRONT_MATTER
+from ..mdlines import lines_outside_code
 from .findings import Finding, relative
 
 ACRONYM_LIKE = re.compile(r"(?<![\w@./\\-])[Ii][\W_]{0,2}[Pp][\W_]{0,2}[Bb][\W_]{0,2}[Ee][\W_]{0,2}[Ss](?![\w])")
@@ -23,13 +25,13 @@ NOT_PROSE = [
     re.compile(r"[\w./-]+\.(?:md|pdf|svg|png|jpe?g|webp|yml|yaml|json|ics|xml|html|css|js|py|vtt|mp4|mp3)\b"),  # file names
     re.compile(r"\{[^}]*\}"),                                 # attribute lists
 ]
-FENCE = re.compile(r"^\s*(```|~~~)")
 BLOCK_OPTION = re.compile(r"^ {4,}\S")
 CONNECTORS = {"of", "for", "the", "and", "de", "des", "du", "la", "le", "l", "d", "pour", "et", "del", "el", "para", "y",
               "los", "las", "для", "и"}
 
 
-def prose_lines(text: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=512)
+def prose_lines(text: str) -> tuple[tuple[int, str], ...]:
     """(line number, prose) for every line of a Markdown page."""
     lines = text.splitlines()
     out = []
@@ -42,15 +44,8 @@ def prose_lines(text: str) -> list[tuple[int, str]]:
             if re.match(r"\s*(title|description|lead)\s*:", line):
                 out.append((number + 1, line.split(":", 1)[1]))
         start = block_lines
-    in_code, in_block = None, False
-    for number in range(start, len(lines)):
-        line = lines[number]
-        fence = FENCE.match(line)
-        if fence:
-            in_code = None if in_code == fence.group(1) else (in_code or fence.group(1))
-            continue
-        if in_code:
-            continue
+    in_block = False
+    for number, line in lines_outside_code(lines, start):
         if line.startswith("///"):
             in_block = not line.strip() == "///" and line.strip().startswith("///") and "|" in line
             continue
@@ -59,8 +54,8 @@ def prose_lines(text: str) -> list[tuple[int, str]]:
         in_block = False
         for pattern in NOT_PROSE:
             line = pattern.sub(lambda m: " " * len(m.group(0)), line)
-        out.append((number + 1, line))
-    return out
+        out.append((number, line))
+    return tuple(out)
 
 
 def check_acronym_form(path: Path, text: str, root: Path, allowed: list[str], severity: str) -> list[Finding]:
