@@ -78,7 +78,7 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         # switcher and hreflang links themselves come from per-page data (on_page_context).
         config.extra["alternate"] = True
         config.extra_css = STYLESHEETS + [css for css in config.extra_css if css not in STYLESHEETS]
-        config.extra_javascript.append(f"{ASSETS}/embeds.js")
+        config.extra_javascript.append(f"{ASSETS}/site.js")
         return config
 
     def on_env(self, env, config, files):

@@ -15,6 +15,11 @@ import sys
 import threading
 from pathlib import Path
 
+# One page of every template, per language: home, ordinary page, listings, a launch page, a
+# fact sheet, videos, news and a post, the translations dashboard, the 404 page.
+TEMPLATE_PATHS = ["", "about/", "assessments/", "assessments/global/", "factsheets/", "factsheets/africa/", "videos/", "news/",
+                  "news/logo-use-policy/", "translations/", "404.html"]
+
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]

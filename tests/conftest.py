@@ -24,6 +24,10 @@ def shared():
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
+    """The site built from the working tree; IPBES_TEST_SITE names an already built one
+    instead (for rerunning the tests that only read it while working on them)."""
+    if os.environ.get("IPBES_TEST_SITE"):
+        return Path(os.environ["IPBES_TEST_SITE"]).resolve()
     out = tmp_path_factory.mktemp("built") / "site"
     build_site(ROOT, out, report=lambda *_: None)
     return out

@@ -1,3 +1,5 @@
+// The site's own behaviour, one small file for every page (one request).
+
 // Video and audio facades: the provider's player loads only when the reader presses play.
 // Without JavaScript the facade is a plain link to the provider's page.
 document.addEventListener("click", function (event) {
@@ -17,3 +19,14 @@ document.addEventListener("click", function (event) {
   facade.replaceWith(frame);
   frame.focus();
 });
+
+// A table wider than the page scrolls sideways; keyboard users reach that scroll only if the
+// scrolling box can take focus (WCAG 2.1.1). Material wraps tables when a page is shown.
+function focusableScrollBoxes() {
+  document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
+    else box.removeAttribute("tabindex");
+  });
+}
+if (typeof document$ !== "undefined") document$.subscribe(focusableScrollBoxes);
+window.addEventListener("resize", focusableScrollBoxes);
