@@ -40,6 +40,16 @@ def test_unknown_key_wrong_type_and_unknown_template_are_all_reported_together(p
     assert "docs/zh/index.md:2: unknown template 'landing.html'; use one of:" in errors and "home.html" in errors
 
 
+def test_a_key_of_another_page_type_is_refused_with_its_line(project):
+    replace(project / "docs/en/news/posts/regional-volunteers.md", "authors:", "cover_image: covers/global.jpg\nauthors:")
+    replace(project / "docs/fr/about.md", "description:", "categories: [Actualités]\ndescription:")
+    errors = "\n".join(build_errors(project))
+    post = project / "docs/en/news/posts/regional-volunteers.md"
+    line = post.read_text(encoding="utf-8").splitlines().index("cover_image: covers/global.jpg") + 1
+    assert f"docs/en/news/posts/regional-volunteers.md:{line}: front matter key 'cover_image' does not belong on a news post" in errors
+    assert "docs/fr/about.md:2: front matter key 'categories' does not belong on a page; remove it" in errors
+
+
 def test_language_code_not_of_the_six_names_the_config_line(project):
     lines = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
     ru = next(i for i, line in enumerate(lines) if line.startswith("      ru: "))
