@@ -8,6 +8,7 @@ content hash so a warm build draws nothing.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from pathlib import Path
@@ -17,7 +18,7 @@ from PIL import Image, ImageDraw
 from .textimage import draw_lines, fit_lines, font
 
 SIZE = (1200, 630)
-VERSION = "card-1"
+VERSION = "card-2"
 
 
 def card_name(title: str, kicker: str, lang: str, colours: dict, logo: bytes) -> str:
@@ -26,6 +27,7 @@ def card_name(title: str, kicker: str, lang: str, colours: dict, logo: bytes) ->
     return f"{digest.hexdigest()[:20]}.png"
 
 
+@functools.lru_cache(maxsize=4)
 def _logo(svg: bytes, size: int) -> Image.Image:
     import cairosvg
     png = cairosvg.svg2png(bytestring=svg, output_width=size, output_height=size)
@@ -46,7 +48,9 @@ def draw_card(title: str, kicker: str, lang: str, colours: dict, logo_svg: bytes
     face, size, lines = fit_lines(draw, title, lang, width - 144, 64, 3, 34)
     draw_lines(draw, lines, face, size, lang, 72, width - 72, top + 18, colours["text"], 1.25)
     out.parent.mkdir(parents=True, exist_ok=True)
-    card.save(out, optimize=True)
+    # Flat colours and anti-aliased text fit a 64-colour palette: a third of the bytes, and
+    # five times faster to write than an optimised full-colour PNG.
+    card.quantize(64, method=Image.Quantize.FASTOCTREE).save(out, compress_level=6)
     return out
 
 

@@ -15,8 +15,8 @@ from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from . import (assessments, cards, feeds, formatting, highlights, i18n, material_fixes, pages, publications, sitemaps, tokens,
-               translations, videos)
+from . import (assessments, cards, feeds, formatting, highlights, i18n, images, material_fixes, pages, publications, sitemaps,
+               tokens, translations, videos)
 from .brand import rules as brand_rules
 from .chooser import OFFICIAL_NAME
 from . import cache_dir
@@ -59,6 +59,7 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         self.partners = publications.load_partners(self.root, self.languages)
         self.token_css = tokens.tokens_css(tokens.load_tokens(self.root / "brand" / "tokens.json"))
         self.factsheets: dict[str, dict] = {}
+        self.files = None
         self.videos = videos.load_videos(self.root, self.languages)
         self.colours = poster_colours(self.root)
         self.posts: list[feeds.FeedPost] = []
@@ -92,6 +93,7 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
             for (lang, rel) in self.embargoed:
                 if lang == self.lang and files.get_file_from_path(rel):
                     files.remove(files.get_file_from_path(rel))
+        self.files = files
         files.append(File.generated(config, f"{ASSETS}/tokens.css", content=self.token_css))
         hidden = {rel for lang, rel in self.embargoed} if not self.preview else set()
         for page, state in self.translation_states.items():
@@ -124,6 +126,21 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
             for name, data in assessments.calendar_files(entry, self.lang, page_url, gettext).items():
                 files.append(File.generated(config, f"assessments/{entry.key}/{name}", content=data))
         return files
+
+    def on_post_page(self, output, page, config):
+        site_dir = Path(config.site_dir)
+
+        def source(site_path: str) -> Path | None:
+            file = self.files.get_file_from_path(site_path) if self.files else None
+            return Path(file.abs_src_path) if file and file.abs_src_path else None
+
+        def publish(variant: Path) -> str:
+            target = site_dir / images.VARIANTS_DIR / variant.name
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(variant, target)
+            return f"{images.VARIANTS_DIR}/{variant.name}"
+        return images.responsive_html(output, page.url, source, publish, cache_dir(self.root) / "images")
 
     def on_page_markdown(self, markdown, page, config, files):
         if page.meta.get("listing") == "videos":

@@ -4,6 +4,8 @@ shared base, as pymdownx's own blocks are built. The options were checked before
 which a script turns into the player only when the reader presses play."""
 from __future__ import annotations
 
+import functools
+
 import xml.etree.ElementTree as etree
 from pathlib import Path
 
@@ -28,7 +30,14 @@ DOWNLOAD = {"video": N_("Download the video"), "audio": N_("Download the audio")
 
 
 def poster_colours(root: Path) -> dict:
-    tokens = flatten(load_tokens(Path(root) / "brand" / "tokens.json"))
+    path = Path(root) / "brand" / "tokens.json"
+    return dict(_poster_colours(path, path.stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=4)
+def _poster_colours(path: Path, _mtime: int) -> dict:
+    """Read once per version of the token file: MkDocs makes a Markdown instance per page."""
+    tokens = flatten(load_tokens(path))
     return {"background": resolve(tokens, "color.brand.teal-deep"), "accent": resolve(tokens, "color.brand.light-green"),
             "text": resolve(tokens, "color.neutral.white")}
 
