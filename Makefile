@@ -34,7 +34,7 @@ serve: $(STAMP)
 
 # Benchmarks print measurements; they are never part of `make test`.
 bench: site
-	$(BIN)/ipbes-site bench
+	$(BIN)/ipbes-site bench --write-page docs/en/benchmark.md
 
 messages: $(STAMP)
 	$(BIN)/ipbes-site messages

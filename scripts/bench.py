@@ -1,14 +1,24 @@
 """Benchmarks (`make bench`): measured and printed, never asserted by a test.
 
-For now the brand checks: the whole site, cold (empty result cache) and warm, and the
-logo detector per image on the project's cover images and on composited images.
+- The build: a synthetic corpus (`corpus`) built cold, alternating, by this project's
+  pipeline and by the usual Material + mkdocs-static-i18n setup, each as a child process
+  whose wall and CPU time, peak memory (the whole process tree, sampled from /proc) and
+  output are measured; medians of several runs, written into the benchmark page.
+- The brand checks: the whole site, cold (empty result cache) and warm, and the logo
+  detector per image on the project's cover images and on composited images.
 """
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -58,3 +68,140 @@ def bench_brand_checks(root: Path, site: Path | None, images: int = 24, report=p
     report(f"  logo detector: {len(times)} images of {samples[0].width}x{samples[0].height}, "
            f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms per image (target < 300 ms)")
     return results
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_mb: float
+    output_mb: float
+    pages: int
+    html_kb_per_page: float
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{entry}/statm", "rb") as statm:
+                rss[int(entry)] = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+            parents[int(entry)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, frontier = {root_pid}, [root_pid]
+    while frontier:
+        pid = frontier.pop()
+        children = [child for child, parent in parents.items() if parent == pid and child not in tree]
+        tree.update(children)
+        frontier += children
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def measure(command: list[str], env: dict, output: Path, cwd: Path) -> Run:
+    """Runs one build as a child process and measures it and what it wrote."""
+    shutil.rmtree(output, ignore_errors=True)
+    peak = [0]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            stop.wait(0.05)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    errors = process.stderr.read().decode("utf-8", "replace")
+    process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-3000:]}")
+    files = [p for p in output.rglob("*") if p.is_file()]
+    html = [p for p in files if p.suffix == ".html"]
+    return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_mb=peak[0] / 1024,
+               output_mb=sum(p.stat().st_size for p in files) / 1e6, pages=len(html),
+               html_kb_per_page=sum(p.stat().st_size for p in html) / max(1, len(html)) / 1000)
+
+
+SETUPS = ("ipbes", "static-i18n")
+
+
+def bench_builds(root: Path, pages: int = 300, runs: int = 3, work: Path | None = None, report=print) -> dict:
+    """Cold full builds of the synthetic corpus, alternating the two setups; medians."""
+    from .corpus import write_corpus
+    work = Path(work or Path(root) / ".build" / "bench")
+    report(f"Writing the synthetic corpus: {pages} pages per language into {work}...")
+    projects = write_corpus(Path(root), work / "corpus", pages)
+    python = sys.executable
+    commands = {
+        "ipbes": [python, "-m", "scripts.cli", "--root", str(projects["ipbes"]), "build", "--out", str(work / "out" / "ipbes")],
+        "static-i18n": [python, "-m", "mkdocs", "build", "-q", "-f", str(projects["static-i18n"] / "mkdocs.yml"),
+                        "-d", str(work / "out" / "static-i18n")],
+    }
+    results: dict[str, list[Run]] = {name: [] for name in SETUPS}
+    for number in range(runs):
+        for name in SETUPS if number % 2 == 0 else reversed(SETUPS):
+            cache = work / "cache"
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(projects[name] / ".build", ignore_errors=True)
+            env = dict(os.environ, IPBES_SITE_CACHE=str(cache), NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(__file__).parent.parent))
+            run = measure(commands[name], env, work / "out" / name, projects[name])
+            results[name].append(run)
+            report(f"  run {number + 1}/{runs} {name}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, {run.peak_mb:.0f} MB peak")
+    medians = {name: {field: statistics.median(getattr(r, field) for r in runs_) for field in Run.__dataclass_fields__}
+               for name, runs_ in results.items()}
+    summary = {"cores": os.cpu_count(), "pages_per_language": pages, "runs": runs, "medians": medians,
+               "ratio_wall": medians["ipbes"]["wall"] / medians["static-i18n"]["wall"],
+               "ratio_cpu": medians["ipbes"]["cpu"] / medians["static-i18n"]["cpu"]}
+    for line in build_table(summary):
+        report(line)
+    return summary
+
+
+LABELS = (("wall", "wall time, s", "{:.1f}"), ("cpu", "CPU time, s", "{:.1f}"), ("peak_mb", "peak memory, MB", "{:.0f}"),
+          ("output_mb", "output, MB", "{:.1f}"), ("pages", "HTML files", "{:.0f}"), ("html_kb_per_page", "HTML per page, KB", "{:.1f}"))
+
+
+def build_table(summary: dict) -> list[str]:
+    """The results as a Markdown table: one row per measure, the two setups and their ratio."""
+    ours, base = summary["medians"]["ipbes"], summary["medians"]["static-i18n"]
+    lines = [f"Cold full build, {summary['pages_per_language']} pages x 6 languages, {summary['cores']} cores, "
+             f"median of {summary['runs']} run(s):", "",
+             "| measure | this project | Material + static-i18n | ratio |", "| --- | ---: | ---: | ---: |"]
+    for field, label, form in LABELS:
+        ratio = ours[field] / base[field] if base[field] else float("nan")
+        lines.append(f"| {label} | {form.format(ours[field])} | {form.format(base[field])} | {ratio:.2f} |")
+    return lines
+
+
+PAGE_MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
+
+
+def write_results(page: Path, lines: list[str], when: str) -> bool:
+    """Replaces the results between the page's markers; True when the page changed."""
+    text = page.read_text(encoding="utf-8")
+    start, end = PAGE_MARKERS
+    if start not in text or end not in text:
+        raise ValueError(f"{page}: the markers {start} and {end} are missing; put them where the results go")
+    old = text[text.index(start) + len(start):text.index(end)]
+    if _numbers(old) == _numbers("\n".join(lines)):
+        return False
+    new = text[:text.index(start) + len(start)] + f"\n\nMeasured {when}.\n\n" + "\n".join(lines) + "\n\n" + text[text.index(end):]
+    page.write_text(new, encoding="utf-8")
+    return True
+
+
+def _numbers(text: str) -> list[str]:
+    """The ratios of a table, rounded to one decimal: the page is rewritten only when they move."""
+    return [f"{float(v):.1f}" for v in re.findall(r"\| ([0-9.]+|nan) \|\s*$", text, re.M) if v != "nan"]

@@ -116,9 +116,11 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
         clock = now if isinstance(now, dt.datetime) else build_clock(now)
     except ValueError as exc:
         raise BuildError([Problem(Path("--now"), None, str(exc))])
+    started = time.perf_counter()
     problems = check_sources(shared, languages, clock)
     if problems:
         raise BuildError(problems)
+    report(f"Checked the sources in {time.perf_counter() - started:.1f} s")
 
     work = root / ".build"
     # Staged beside the output, so the final swap is a rename on one file system.
@@ -131,7 +133,6 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
     configs = {lang: write_language_config(shared, lang, staging / lang, work / "config" / f"{lang}.yml", options) for lang in languages}
 
     report(f"Building {len(languages)} languages ({', '.join(languages)}) in parallel...")
-    started = time.perf_counter()
     failures = []
     workers = max(1, min(len(languages), jobs or os.cpu_count() or 1))
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -156,9 +157,13 @@ def finish_site(root: Path, shared: SharedConfig, staging: Path, out: Path, lang
     the brand checks, and the swap that publishes only a site that passed them."""
     token_css = tokens.tokens_css(tokens.load_tokens(root / "brand" / "tokens.json"))
     write_root(staging, root, languages, shared.source_language, shared.site_url, token_css)
+    started = time.perf_counter()
     csp.apply_csp(staging)
+    report(f"Security policy on every page in {time.perf_counter() - started:.1f} s")
     report("Checking the brand rules...")
+    started = time.perf_counter()
     findings = run_checks(root, staging, out.name)
+    report(f"Brand rules checked in {time.perf_counter() - started:.1f} s")
     for finding in findings:
         report(finding.text())
     errors = [f for f in findings if f.severity == "error"]

@@ -41,9 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     translations.add_argument("--status", choices=["draft", "machine", "reviewed"], help="with done: the translation's status")
     translations.add_argument("--translator", action="append", help="with start or done: a translator's name or handle (repeatable)")
 
-    bench = commands.add_parser("bench", help="measure the brand checks (whole site and per image) and print the results")
+    bench = commands.add_parser("bench", help="measure cold builds against Material + mkdocs-static-i18n on a synthetic corpus, "
+                                              "and the brand checks; print the results")
     bench.add_argument("--site", type=Path, help="the built site to check (default: site/)")
     bench.add_argument("--images", type=int, default=24, help="how many images to time the logo detector on")
+    bench.add_argument("--pages", type=int, default=300, help="synthetic pages per language (default: 300)")
+    bench.add_argument("--runs", type=int, default=3, help="cold builds of each setup, alternating; medians are reported (default: 3)")
+    bench.add_argument("--write-page", type=Path, help="write the build results into this page (between its bench markers) when they moved")
+    bench.add_argument("--only", choices=["builds", "brand"], help="run one of the two benchmarks")
 
     commands.add_parser("messages", help="extract interface strings and update the catalogs in locales/")
     commands.add_parser("config", help="print the generated per-language MkDocs configurations' paths").add_argument("--lang")
@@ -65,8 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "translations":
             return run_translations(root, args)
         elif args.command == "bench":
-            from .bench import bench_brand_checks
-            bench_brand_checks(root, args.site or root / "site", args.images)
+            return run_bench(root, args)
         elif args.command == "messages":
             from .i18n import update_catalogs
             from .site_config import load_shared_config
@@ -123,6 +127,20 @@ def run_translations(root: Path, args) -> int:
                 print(f"  {state.page}: {state.state}{detail}")
         c = catalogs[lang]
         print(f"  interface catalog: {c['translated']} translated, {c['fuzzy']} fuzzy, {c['untranslated']} untranslated")
+    return 0
+
+
+def run_bench(root: Path, args) -> int:
+    import datetime as dt
+    from . import bench
+    if args.only != "brand":
+        summary = bench.bench_builds(root, args.pages, args.runs)
+        if args.write_page:
+            when = f"on {dt.date.today().isoformat()}, {summary['cores']} cores, Python {sys.version.split()[0]}"
+            changed = bench.write_results(args.write_page, bench.build_table(summary), when)
+            print(f"{args.write_page}: {'results updated' if changed else 'results unchanged (ratios within 0.05)'}")
+    if args.only != "builds":
+        bench.bench_brand_checks(root, args.site or root / "site", args.images)
     return 0
 
 
