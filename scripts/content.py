@@ -6,6 +6,7 @@ each problem with its file and line.
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from pathlib import Path
@@ -78,8 +79,24 @@ def misplaced_keys(path: Path, rel_path: str, meta: dict, lines: dict[str, int])
             for key in meta if key in KNOWN_KEYS and key not in allowed]
 
 
+_PARSED: dict[tuple[str, int, int], tuple[dict, list[Problem]]] = {}
+
+
 def read_front_matter(path: Path, text: str | None = None) -> tuple[dict, list[Problem]]:
-    text = Path(path).read_text(encoding="utf-8") if text is None else text
+    """A page's front matter and its problems. Read from the file, the result is kept for as
+    long as the file is unchanged: every language build and each preview rebuild reads the
+    front matter of all six languages (embargoes, translation status)."""
+    if text is not None:
+        return _parse_front_matter(path, text)
+    stat = Path(path).stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _PARSED:
+        _PARSED[key] = _parse_front_matter(path, Path(path).read_text(encoding="utf-8"))
+    meta, problems = _PARSED[key]
+    return copy.deepcopy(meta), list(problems)
+
+
+def _parse_front_matter(path: Path, text: str) -> tuple[dict, list[Problem]]:
     match = FRONT_MATTER.match(text)
     if not match:
         if text.startswith("---"):

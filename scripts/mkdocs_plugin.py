@@ -10,6 +10,7 @@ import posixpath
 import shutil
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.plugins import BasePlugin
@@ -31,6 +32,12 @@ from .languages import language
 ASSETS = "assets/ipbes"
 FEED_TITLE = N_("IPBES news")
 STYLESHEETS = [f"{ASSETS}/fonts/fonts.css", f"{ASSETS}/tokens.css", f"{ASSETS}/site.css"]
+
+
+def _jinja_cache(root: Path) -> Path:
+    path = cache_dir(root) / "jinja"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 class IpbesPluginConfig(Config):
@@ -83,6 +90,9 @@ class IpbesPlugin(BasePlugin[IpbesPluginConfig]):
         return config
 
     def on_env(self, env, config, files):
+        # Compiled templates kept between builds: six language builds and every preview
+        # rebuild would otherwise compile Material's templates again (keyed by source hash).
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_jinja_cache(self.root)))
         env.add_extension("jinja2.ext.i18n")
         env.install_gettext_translations(self.translations, newstyle=True)
         env.filters.update(formatting.jinja_filters(self.lang))
