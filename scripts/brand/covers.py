@@ -122,12 +122,23 @@ def check_pdf(pdf_path: Path, lang: str, root: Path, partner_templates: list[Log
     return findings
 
 
-def check_cover_image(path: Path, templates: list[LogoTemplate], threshold: float, severity: str, where: str) -> list[Finding]:
-    with Image.open(path) as image:
-        matches = find_logos(image, templates, threshold)
-    if not matches:
+def check_cover_image(path: Path, templates, threshold: float, severity: str, where: str,
+                      cache: Path | None = None, templates_key: bytes = b"") -> list[Finding]:
+    """`templates`: the partner logo templates, or a function that loads them (called only
+    when the result is not in `cache`, keyed by the image, the threshold and `templates_key`)."""
+    key = hashlib.sha256(Path(path).read_bytes() + str(threshold).encode() + templates_key).hexdigest()
+    cached = Path(cache) / f"cover-{key}.json" if cache and templates_key else None
+    if cached and cached.is_file():
+        best = json.loads(cached.read_text(encoding="utf-8"))
+    else:
+        with Image.open(path) as image:
+            matches = find_logos(image, templates() if callable(templates) else templates, threshold)
+        best = {"logo": matches[0].logo, "score": matches[0].score, "box": list(matches[0].box)} if matches else None
+        if cached:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(json.dumps(best), encoding="utf-8")
+    if not best:
         return []
-    best = matches[0]
     return [Finding("cover-image-logo", severity, where, None,
-                    f"contains a partner logo (most like {best.logo.upper()}, score {best.score:.2f}, at {best.box[0]},{best.box[1]}); "
+                    f"contains a partner logo (most like {best['logo'].upper()}, score {best['score']:.2f}, at {best['box'][0]},{best['box'][1]}); "
                     "partner logos belong on the back cover only: choose another picture or crop the logo out")]

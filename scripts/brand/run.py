@@ -43,9 +43,17 @@ def check_sources(root: Path) -> list[Finding]:
     logos = logo_files(root)
     partners = options["back-cover-partners"].get("partners", [])
     threshold = float(options["cover-image-logo"].get("threshold", 0.78))
-    templates = load_templates({name: logos[name] for name in partners if name in logos})
+    partner_logos = {name: logos[name] for name in partners if name in logos}
+    templates_key = b"".join(name.encode() + path.read_bytes() for name, path in sorted(partner_logos.items()))
+    loaded: list = []
+
+    def templates():
+        if not loaded:
+            loaded.append(load_templates(partner_logos))
+        return loaded[0]
     for path in cover_images(root):
-        findings += covers.check_cover_image(path, templates, threshold, severity["cover-image-logo"], relative(path, root))
+        findings += covers.check_cover_image(path, templates, threshold, severity["cover-image-logo"], relative(path, root),
+                                             cache_dir(root) / "brand", templates_key)
     findings += files.check_logo_copies(root, logos, severity["logo-files"], float(options["logo-files"].get("similarity", 0.8)),
                                         [root / "docs"])
     return findings

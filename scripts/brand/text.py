@@ -25,6 +25,8 @@ NOT_PROSE = [
     re.compile(r"[\w./-]+\.(?:md|pdf|svg|png|jpe?g|webp|yml|yaml|json|ics|xml|html|css|js|py|vtt|mp4|mp3)\b"),  # file names
     re.compile(r"\{[^}]*\}"),                                 # attribute lists
 ]
+# One pass over a line instead of one per pattern: at each place the earliest-listed kind wins.
+NOT_PROSE_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in NOT_PROSE))
 BLOCK_OPTION = re.compile(r"^ {4,}\S")
 CONNECTORS = {"of", "for", "the", "and", "de", "des", "du", "la", "le", "l", "d", "pour", "et", "del", "el", "para", "y",
               "los", "las", "для", "и"}
@@ -52,9 +54,7 @@ def prose_lines(text: str) -> tuple[tuple[int, str], ...]:
         if in_block and BLOCK_OPTION.match(line):
             continue
         in_block = False
-        for pattern in NOT_PROSE:
-            line = pattern.sub(lambda m: " " * len(m.group(0)), line)
-        out.append((number, line))
+        out.append((number, NOT_PROSE_ANY.sub(lambda m: " " * len(m.group(0)), line)))
     return tuple(out)
 
 
@@ -81,6 +81,8 @@ def _words(line: str):
 def names_using_acronym(line: str, lang: str, organisation_words: list[str]) -> list[str]:
     """Proper names in a line that use the acronym: an organisation word (capitalised, as a
     name's word is) near IPBES in the same clause, with the capitalised words around them."""
+    if "IPBES" not in line:
+        return []
     if lang in ("zh", "ar"):
         words = "|".join(map(re.escape, organisation_words))
         pattern = (rf"IPBES[^\s，。、；：,.;:]{{0,8}}?(?:{words})|(?:{words})[^\s，。、；：,.;:]{{0,6}}IPBES" if lang == "zh"
