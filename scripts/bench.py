@@ -4,6 +4,8 @@
   pipeline and by the usual Material + mkdocs-static-i18n setup, each as a child process
   whose wall and CPU time, peak memory (the whole process tree, sampled from /proc) and
   output are measured; medians of several runs, written into the benchmark page.
+- The preview: `ipbes-site serve` on one language of the corpus; the time from saving an
+  edit of one page to the served page showing it.
 - The brand checks: the whole site, cold (empty result cache) and warm, and the logo
   detector per image on the project's cover images and on composited images.
 """
@@ -164,6 +166,7 @@ def bench_builds(root: Path, pages: int = 300, runs: int = 3, work: Path | None 
     summary = {"cores": os.cpu_count(), "pages_per_language": pages, "runs": runs, "medians": medians,
                "ratio_wall": medians["ipbes"]["wall"] / medians["static-i18n"]["wall"],
                "ratio_cpu": medians["ipbes"]["cpu"] / medians["static-i18n"]["cpu"]}
+    summary["preview"] = bench_preview(projects["ipbes"], report=report)
     for line in build_table(summary):
         report(line)
     return summary
@@ -182,6 +185,11 @@ def build_table(summary: dict) -> list[str]:
     for field, label, form in LABELS:
         ratio = ours[field] / base[field] if base[field] else float("nan")
         lines.append(f"| {label} | {form.format(ours[field])} | {form.format(base[field])} | {ratio:.2f} |")
+    if "preview" in summary:
+        preview = summary["preview"]
+        lines += ["", f"Preview (`make serve`, one language of {summary['pages_per_language']} pages): the first build is served after "
+                      f"{preview['first_build']:.1f} s; an edit of one page shows after {preview['edit_median']:.2f} s "
+                      f"(median; slowest {preview['edit_max']:.2f} s)."]
     return lines
 
 
@@ -203,5 +211,56 @@ def write_results(page: Path, lines: list[str], when: str) -> bool:
 
 
 def _numbers(text: str) -> list[str]:
-    """The ratios of a table, rounded to one decimal: the page is rewritten only when they move."""
-    return [f"{float(v):.1f}" for v in re.findall(r"\| ([0-9.]+|nan) \|\s*$", text, re.M) if v != "nan"]
+    """The ratios and the preview time, rounded to one decimal: the page is rewritten only when they move."""
+    ratios = [v for v in re.findall(r"\| ([0-9.]+|nan) \|\s*$", text, re.M) if v != "nan"]
+    return [f"{float(v):.1f}" for v in ratios + re.findall(r"an edit of one page shows after ([0-9.]+) s", text)]
+
+
+def bench_preview(project: Path, lang: str = "fr", edits: int = 3, report=print) -> dict:
+    """Seconds from saving one page to the preview serving the change, after the first build."""
+    import socket
+    import urllib.request
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    source = next(iter(sorted((Path(project) / "docs" / lang).rglob("page-*.md"))))
+    rel = source.relative_to(Path(project) / "docs" / lang).with_suffix("").as_posix()
+    url = f"http://127.0.0.1:{port}/{lang}/{rel}/"
+    original = source.read_text(encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(__file__).parent.parent))
+    server = subprocess.Popen([sys.executable, "-m", "scripts.cli", "--root", str(project), "serve", "--lang", lang,
+                               "--addr", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+    def served() -> str:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    try:
+        started = time.perf_counter()
+        while True:
+            try:
+                served()
+                break
+            except OSError:
+                if server.poll() is not None or time.perf_counter() - started > 300:
+                    raise RuntimeError(f"the preview of {project} did not start")
+                time.sleep(0.1)
+        first = time.perf_counter() - started
+        times = []
+        for number in range(edits):
+            time.sleep(1.0)
+            marker = f"edit{number}x{time.time_ns()}"
+            source.write_text(original.replace("\n# ", f"\n# {marker} ", 1), encoding="utf-8")
+            saved = time.perf_counter()
+            while marker not in served():
+                if time.perf_counter() - saved > 60:
+                    raise RuntimeError("the preview never showed the edit")
+                time.sleep(0.02)
+            times.append(time.perf_counter() - saved)
+    finally:
+        source.write_text(original, encoding="utf-8")
+        server.terminate()
+        server.wait()
+    result = {"first_build": first, "edit_median": statistics.median(times), "edit_max": max(times)}
+    report(f"Preview of '{lang}': first build served after {first:.1f} s; an edit of one page shown after "
+           f"{result['edit_median']:.2f} s (median of {edits}, max {result['edit_max']:.2f} s)")
+    return result

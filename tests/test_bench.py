@@ -21,6 +21,7 @@ def test_build_benchmark_runs_both_setups_on_a_tiny_corpus(tmp_path):
         assert (tmp_path / "bench" / "out" / setup / "fr" / "section-0" / "page-2" / "index.html").is_file()
     baseline_page = (tmp_path / "bench" / "out" / "static-i18n" / "zh" / "section-0" / "page-1" / "index.html").read_text(encoding="utf-8")
     assert 'lang="zh"' in baseline_page, "the baseline must build every language, not only English"
+    assert summary["preview"]["edit_median"] > 0 and summary["preview"]["first_build"] > 0
     table = build_table(summary)
     assert table[2] == "| measure | this project | Material + static-i18n | ratio |"
     assert any(line.startswith("| wall time, s |") for line in lines)
