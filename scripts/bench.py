@@ -80,6 +80,12 @@ class Run:
     output_mb: float
     pages: int
     html_kb_per_page: float
+    checks: float
+
+
+# The phases of `ipbes-site build` that only check (sources, translation status, brand
+# rules), as its progress output times them.
+CHECK_PHASES = re.compile(r"^(?:Checked the sources|Translation status of every page|Brand rules checked) in ([0-9.]+) s$", re.M)
 
 
 def _tree_rss_kb(root_pid: int) -> int:
@@ -111,7 +117,8 @@ def measure(command: list[str], env: dict, output: Path, cwd: Path) -> Run:
     shutil.rmtree(output, ignore_errors=True)
     peak = [0]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    printed = tempfile.TemporaryFile()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=printed, stderr=subprocess.STDOUT)
     stop = threading.Event()
 
     def sample():
@@ -124,16 +131,18 @@ def measure(command: list[str], env: dict, output: Path, cwd: Path) -> Run:
     wall = time.perf_counter() - started
     stop.set()
     sampler.join()
-    errors = process.stderr.read().decode("utf-8", "replace")
-    process.stderr.close()
+    printed.seek(0)
+    output_text = printed.read().decode("utf-8", "replace")
+    printed.close()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-3000:]}")
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{output_text[-3000:]}")
     files = [p for p in output.rglob("*") if p.is_file()]
     html = [p for p in files if p.suffix == ".html"]
     return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_mb=peak[0] / 1024,
                output_mb=sum(p.stat().st_size for p in files) / 1e6, pages=len(html),
-               html_kb_per_page=sum(p.stat().st_size for p in html) / max(1, len(html)) / 1000)
+               html_kb_per_page=sum(p.stat().st_size for p in html) / max(1, len(html)) / 1000,
+               checks=sum(float(s) for s in CHECK_PHASES.findall(output_text)))
 
 
 SETUPS = ("ipbes", "static-i18n")
@@ -185,6 +194,11 @@ def build_table(summary: dict) -> list[str]:
     for field, label, form in LABELS:
         ratio = ours[field] / base[field] if base[field] else float("nan")
         lines.append(f"| {label} | {form.format(ours[field])} | {form.format(base[field])} | {ratio:.2f} |")
+    lines += ["", f"Ratio of wall times: {summary['ratio_wall']:.2f} (target: at most 0.33)."]
+    if ours["checks"]:
+        lines += ["", f"Checks outside the language builds (sources, translation status, brand rules): {ours['checks']:.1f} s, "
+                      f"{100 * ours['checks'] / ours['wall']:.0f}% of this project's wall time; broken links and anchors are "
+                      "checked inside each language build and are not counted apart."]
     if "preview" in summary:
         preview = summary["preview"]
         lines += ["", f"Preview (`make serve`, one language of {summary['pages_per_language']} pages): the first build is served after "

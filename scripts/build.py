@@ -127,8 +127,10 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
     staging = out.with_name(f".{out.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    started = time.perf_counter()
     status = translations.write_states(work / "translations.json",
                                        translations.all_states(root, shared.languages, shared.source_language))
+    report(f"Translation status of every page in {time.perf_counter() - started:.1f} s")
     options = {"now": clock.isoformat(), "translation_status": str(status)}
     configs = {lang: write_language_config(shared, lang, staging / lang, work / "config" / f"{lang}.yml", options) for lang in languages}
 

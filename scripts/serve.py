@@ -27,6 +27,7 @@ def serve(root: Path, lang: str, addr: str) -> None:
     config = write_language_config(shared, lang, root / ".build" / "serve" / lang, root / ".build" / "config" / f"serve-{lang}.yml",
                                    {"preview": True})
     _show_mkdocs_messages()
+    _watch_closely()
     print(f"Previewing '{lang}' at http://{addr}/{lang}/ (Ctrl+C to stop); pages reload when you save.")
     mkdocs_serve(config_file=str(config), livereload=True, build_type="dirty", dev_addr=addr,
                  watch=[str(root / "overrides"), str(root / "brand"), str(root / "locales")])
@@ -46,3 +47,12 @@ def _show_mkdocs_messages() -> None:
         handler.name = "ipbes-serve"
         logger.addHandler(handler)
     logging.getLogger("mkdocs.commands.build").addFilter(lambda record: "'dirty' build" not in record.getMessage())
+
+
+def _watch_closely() -> None:
+    """MkDocs looks for saved files every 0.5 s; every 0.1 s makes an edit show sooner
+    (a few hundred file stats a time, no measurable load)."""
+    import functools
+    from mkdocs.commands import serve as mkdocs_serve_module
+    from mkdocs.livereload import LiveReloadServer
+    mkdocs_serve_module.LiveReloadServer = functools.partial(LiveReloadServer, polling_interval=0.1)

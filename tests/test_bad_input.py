@@ -115,3 +115,11 @@ def test_an_image_over_the_size_limit_is_refused(project):
     (project / "docs/media/huge.png").write_bytes(b"\x89PNG\r\n\x1a\n" + _os.urandom(600_000))
     errors = build_errors(project, languages=["en"])
     assert any("docs/media/huge.png: the image is 600 kB, over the 500 kB limit" in e for e in errors), errors
+
+
+def test_a_missing_image_names_the_line(project):
+    page = project / "docs/es/about.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join(lines + ["", "![Mapa](/media/covers/no-such-map.jpg)"]) + "\n", encoding="utf-8")
+    errors = build_errors(project, languages=["es"])
+    assert any(e.startswith(f"{project}/docs/es/about.md:{len(lines) + 2}: ") and "no-such-map.jpg" in e for e in errors), errors

@@ -3,6 +3,7 @@ the site's own (and the players' hosts as frames); no violation in real Chromium
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -41,12 +42,15 @@ def browser():
 
 
 @pytest.mark.parametrize("lang", UN_LANGUAGES)
-def test_no_policy_violation_or_console_error_on_any_template(site, browser, lang):
+def test_no_policy_violation_console_error_or_foreign_request_on_any_template(site, browser, lang):
     with serve_directory(site) as origin:
         for path in [""] + [f"{lang}/{t}" for t in TEMPLATE_PATHS]:
             page = browser.new_page()
             problems = []
             page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            # Privacy: nothing may be requested from another origin before the reader interacts.
+            page.on("request", lambda r: problems.append(f"request to another origin: {r.url}")
+                    if urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc != urlsplit(origin).netloc else None)
             page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
                                  "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
             page.goto(f"{origin}/{path}", wait_until="networkidle")
