@@ -9,6 +9,7 @@ Pillow, cached by the content hash of the original: a warm build encodes nothing
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html as htmllib
 import os
@@ -34,7 +35,14 @@ ATTR = re.compile(r'([a-zA-Z_:][-\w:.]*)\s*=\s*"([^"]*)"')
 
 def variants(source: Path, cache: Path) -> tuple[tuple[int, int], dict[str, list[tuple[int, Path]]]]:
     """The original's size, and for each format its (width, file) variants, made once per content."""
-    data = Path(source).read_bytes()
+    stat = Path(source).stat()
+    return _variants(Path(source), Path(cache), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _variants(source: Path, cache: Path, _mtime: int, _size: int):
+    """Once per file version in a build: the same picture is often on many pages."""
+    data = source.read_bytes()
     digest = hashlib.sha256(VERSION.encode() + data).hexdigest()[:16]
     with Image.open(source) as image:
         size = image.size

@@ -128,4 +128,5 @@ def test_variants_are_made_once_and_only_for_local_rasters(tmp_path, monkeypatch
     def no_encoding(*args):
         raise AssertionError("a warm build must not encode again")
     monkeypatch.setattr(images, "_encode", no_encoding)
+    images._variants.cache_clear()  # a new build: only the files in the cache remain
     assert images.responsive_html(html, "news/", resolve, publish, tmp_path / "cache") == out
