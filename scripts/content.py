@@ -199,6 +199,9 @@ def embargoed_pages(docs_root: Path, languages: list[str], now: datetime.datetim
     for lang in languages:
         base = Path(docs_root) / lang
         for path in sorted(base.rglob("*.md")):
+            head = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
+            if not head or not re.search(r"^(embargo|assessment)\s*:", head.group(0), re.M):
+                continue  # most pages: no key that could hide them, no YAML to parse
             meta, problems = read_front_matter(path)
             if problems:
                 continue
