@@ -116,7 +116,7 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
         clock = now if isinstance(now, dt.datetime) else build_clock(now)
     except ValueError as exc:
         raise BuildError([Problem(Path("--now"), None, str(exc))])
-    started = time.perf_counter()
+    begun = started = time.perf_counter()
     problems = check_sources(shared, languages, clock)
     if problems:
         raise BuildError(problems)
@@ -138,6 +138,9 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
     failures = []
     workers = max(1, min(len(languages), jobs or os.cpu_count() or 1))
     with ProcessPoolExecutor(max_workers=workers) as pool:
+        # The brand rules' checks of the sources need no built page: they run beside the
+        # language builds, first, so no core waits idle at the end.
+        brand_sources = pool.submit(check_brand_sources, root)
         futures = [pool.submit(_build_language, str(configs[lang]), lang) for lang in languages]
         for future in futures:
             result = future.result()
@@ -146,15 +149,24 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
                 report(f"  [{result.lang}] FAILED: {len(result.error)} problem(s)")
             else:
                 report(f"  [{result.lang}] {result.pages} pages in {result.seconds:.1f} s")
+        source_findings, seconds = brand_sources.result()
     if failures:
         raise BuildError([mkdocs_problem(root, f.lang, message) for f in failures for message in f.error])
-
-    finish_site(root, shared, staging, out, languages, report)
-    report(f"Site built into {out} in {time.perf_counter() - started:.1f} s")
+    report(f"Brand rules on the sources checked beside the language builds in {seconds:.1f} s")
+    finish_site(root, shared, staging, out, languages, report, source_findings)
+    report(f"Site built into {out} in {time.perf_counter() - begun:.1f} s")
     return out
 
 
-def finish_site(root: Path, shared: SharedConfig, staging: Path, out: Path, languages: list[str], report=print) -> Path:
+def check_brand_sources(root: Path):
+    """The brand rules' findings on the sources, and the seconds they took."""
+    from .brand.run import check_sources as brand_sources
+    started = time.perf_counter()
+    return brand_sources(root), time.perf_counter() - started
+
+
+def finish_site(root: Path, shared: SharedConfig, staging: Path, out: Path, languages: list[str], report=print,
+                source_findings=None) -> Path:
     """The steps over the assembled language folders: the site root, the security policy,
     the brand checks, and the swap that publishes only a site that passed them."""
     token_css = tokens.tokens_css(tokens.load_tokens(root / "brand" / "tokens.json"))
@@ -162,9 +174,9 @@ def finish_site(root: Path, shared: SharedConfig, staging: Path, out: Path, lang
     started = time.perf_counter()
     csp.apply_csp(staging)
     report(f"Security policy on every page in {time.perf_counter() - started:.1f} s")
-    report("Checking the brand rules...")
+    report("Checking the brand rules..." if source_findings is None else "Checking the brand rules on the built site...")
     started = time.perf_counter()
-    findings = run_checks(root, staging, out.name)
+    findings = run_checks(root, staging, out.name, source_findings)
     report(f"Brand rules checked in {time.perf_counter() - started:.1f} s")
     for finding in findings:
         report(finding.text())

@@ -109,8 +109,10 @@ def check_site(root: Path, site: Path, site_name: str = "site", jobs: int = 2) -
     return findings
 
 
-def run_checks(root: Path, site: Path | None = None, site_name: str = "site") -> list[Finding]:
-    findings = check_sources(root)
+def run_checks(root: Path, site: Path | None = None, site_name: str = "site", sources: list[Finding] | None = None) -> list[Finding]:
+    """`sources`: the findings of `check_sources`, when they were made already (the whole-site
+    build runs them beside the language builds)."""
+    findings = list(sources) if sources is not None else check_sources(root)
     if site is not None and Path(site).is_dir():
         findings += check_site(root, site, site_name)
     return sorted(set(findings), key=lambda f: (f.file, f.line or 0, f.rule, f.message))
