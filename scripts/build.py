@@ -12,7 +12,6 @@ import logging
 import re
 import os
 import shutil
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
-from .textimage import draw_lines, fit_lines, font
+from .textimage import draw_lines, fit_lines
 
 SIZE = (1200, 630)
 VERSION = "card-3"

@@ -48,3 +48,19 @@ def copy_project(target: Path, parts=PROJECT_PARTS) -> Path:
 @pytest.fixture
 def project(tmp_path) -> Path:
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One real Chromium for every browser test (tests.browser)."""
+    from tests.browser import chromium
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="session")
+def origin(site):
+    """The built site served on loopback."""
+    from tests.browser import serve_directory
+    with serve_directory(site) as url:
+        yield url

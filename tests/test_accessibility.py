@@ -12,23 +12,11 @@ import pytest
 
 from scripts import ROOT
 from scripts.languages import UN_LANGUAGES
-from tests.browser import TEMPLATE_PATHS, chromium, serve_directory
+from tests.browser import TEMPLATE_PATHS
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 RUN_AXE = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def origin(site):
-    with serve_directory(site) as url:
-        yield url
 
 
 def violations(page) -> list[str]:

@@ -8,19 +8,6 @@ import pytest
 from scripts.languages import UN_LANGUAGES
 from scripts.tokens import load_tokens, material_colour
 from scripts import ROOT
-from tests.browser import chromium, serve_directory
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def origin(site):
-    with serve_directory(site) as url:
-        yield url
 
 
 @pytest.mark.parametrize("lang", UN_LANGUAGES)

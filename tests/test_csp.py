@@ -9,7 +9,7 @@ import pytest
 
 from scripts.csp import inline_script_hashes
 from scripts.languages import UN_LANGUAGES
-from tests.browser import TEMPLATE_PATHS, chromium, serve_directory
+from tests.browser import TEMPLATE_PATHS, serve_directory
 from tests.helpers import find, parse
 
 
@@ -33,12 +33,6 @@ def test_every_page_carries_a_policy_with_its_inline_scripts_hashed(site):
             "https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://player.bilibili.com", "https://w.soundcloud.com"}
     headers = (site / "_headers").read_text(encoding="utf-8")
     assert headers.startswith("/*\n  Content-Security-Policy: default-src 'self';") and "frame-ancestors 'self'" in headers
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.mark.parametrize("lang", UN_LANGUAGES)

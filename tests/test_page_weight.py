@@ -10,23 +10,10 @@ import pytest
 from PIL import Image
 
 from scripts import images
-from tests.browser import chromium, serve_directory
 from tests.helpers import find, parse
 
 BUDGET_KB = 150
 TEXT_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def origin(site):
-    with serve_directory(site) as url:
-        yield url
 
 
 def first_load(browser, origin: str, path: str) -> list[str]:
