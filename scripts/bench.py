@@ -226,7 +226,7 @@ def write_results(page: Path, lines: list[str], when: str) -> bool:
     text = page.read_text(encoding="utf-8")
     start, end = PAGE_MARKERS
     if start not in text or end not in text:
-        raise ValueError(f"{page}: the markers {start} and {end} are missing; put them where the results go")
+        raise ValueError(f"{page}: the markers {start} and {end} are missing; put both on lines of their own where the results go")
     old = text[text.index(start) + len(start):text.index(end)]
     if _numbers(old) == _numbers("\n".join(lines)):
         return False

@@ -137,7 +137,11 @@ def run_bench(root: Path, args) -> int:
         summary = bench.bench_builds(root, args.pages, args.runs)
         if args.write_page:
             when = f"on {dt.date.today().isoformat()}, {summary['cores']} cores, Python {sys.version.split()[0]}"
-            changed = bench.write_results(args.write_page, bench.build_table(summary), when)
+            try:
+                changed = bench.write_results(args.write_page, bench.build_table(summary), when)
+            except (OSError, ValueError) as exc:
+                print(f"ipbes-site bench: {exc}", file=sys.stderr)
+                return 2
             print(f"{args.write_page}: {'results updated' if changed else 'results unchanged (ratios within 0.05)'}")
     if args.only != "builds":
         bench.bench_brand_checks(root, args.site or root / "site", args.images)

@@ -30,3 +30,13 @@ def test_build_benchmark_runs_both_setups_on_a_tiny_corpus(tmp_path):
     assert write_results(page, table, "today")
     assert "| wall time, s |" in page.read_text(encoding="utf-8") and page.read_text(encoding="utf-8").endswith("After.\n")
     assert not write_results(page, table, "later"), "unchanged ratios must leave the page alone"
+
+
+def test_a_page_without_the_markers_is_refused_with_what_to_do(tmp_path):
+    import pytest
+    from scripts.bench import write_results
+    page = tmp_path / "benchmark.md"
+    page.write_text("# Benchmark\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="markers <!-- bench:start --> and <!-- bench:end --> are missing; put both"):
+        write_results(page, ["| x |"], "today")
+    assert page.read_text(encoding="utf-8") == "# Benchmark\n"

@@ -15,7 +15,7 @@ from scripts.textimage import font, wrap
 from scripts.embeds.scan import find_embeds
 from scripts.errors import BuildError
 from scripts.languages import UN_LANGUAGES
-from tests.browser import chromium, serve_directory
+from tests.browser import serve_directory
 from tests.helpers import find, parse
 
 MEDIA = ROOT / "docs" / "media"
@@ -194,8 +194,8 @@ def test_posters_align_and_wrap_per_script(tmp_path):
     assert not any(line[0] in "）：，。" for line in lines), lines
 
 
-def test_no_request_to_the_provider_until_play_then_the_player_loads(embeds_site):
-    with serve_directory(embeds_site) as origin, chromium() as browser:
+def test_no_request_to_the_provider_until_play_then_the_player_loads(embeds_site, browser):
+    with serve_directory(embeds_site) as origin:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         requests = []
         page.on("request", lambda r: requests.append(r.url))
@@ -217,8 +217,8 @@ def test_no_request_to_the_provider_until_play_then_the_player_loads(embeds_site
         page.close()
 
 
-def test_without_javascript_the_facade_is_a_link_to_the_provider(embeds_site):
-    with serve_directory(embeds_site) as origin, chromium() as browser:
+def test_without_javascript_the_facade_is_a_link_to_the_provider(embeds_site, browser):
+    with serve_directory(embeds_site) as origin:
         context = browser.new_context(java_script_enabled=False)
         page = context.new_page()
         page.goto(f"{origin}/en/embeds/", wait_until="networkidle")
