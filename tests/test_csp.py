@@ -35,6 +35,14 @@ def test_every_page_carries_a_policy_with_its_inline_scripts_hashed(site):
     assert headers.startswith("/*\n  Content-Security-Policy: default-src 'self';") and "frame-ancestors 'self'" in headers
 
 
+def test_no_inline_style_the_policy_would_silently_drop(site):
+    """style-src allows no inline styles, so an aligned Markdown table column (the benchmark
+    page has them) must come out as align="…", not style="text-align: …"."""
+    styled = [str(p.relative_to(site)) for p in site.rglob("*.html") if re.search(r"<[a-z][^>]*\sstyle=", p.read_text(encoding="utf-8"))]
+    assert styled == []
+    assert '<td align="right">' in (site / "en" / "benchmark" / "index.html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("lang", UN_LANGUAGES)
 def test_no_policy_violation_console_error_or_foreign_request_on_any_template(site, browser, lang):
     with serve_directory(site) as origin:
