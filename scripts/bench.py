@@ -149,6 +149,10 @@ def measure(command: list[str], env: dict, output: Path, cwd: Path) -> Run:
 SETUPS = ("ipbes", "static-i18n")
 
 
+def _child_env(**extra: str) -> dict:
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(__file__).parent.parent), **extra)
+
+
 def bench_builds(root: Path, pages: int = 300, runs: int = 3, work: Path | None = None, report=print) -> dict:
     """Cold full builds of the synthetic corpus, alternating the two setups; medians."""
     from .corpus import write_corpus
@@ -168,14 +172,12 @@ def bench_builds(root: Path, pages: int = 300, runs: int = 3, work: Path | None 
             if name == "ipbes":  # only this project keeps a cache; the last one stays for the warm run
                 shutil.rmtree(cache, ignore_errors=True)
             shutil.rmtree(projects[name] / ".build", ignore_errors=True)
-            env = dict(os.environ, IPBES_SITE_CACHE=str(cache), NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(__file__).parent.parent))
-            run = measure(commands[name], env, work / "out" / name, projects[name])
+            run = measure(commands[name], _child_env(IPBES_SITE_CACHE=str(cache)), work / "out" / name, projects[name])
             results[name].append(run)
             report(f"  run {number + 1}/{runs} {name}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, {run.peak_mb:.0f} MB peak")
     # Once more with the last cold run's cache kept, as CI and editors mostly build.
     shutil.rmtree(projects["ipbes"] / ".build", ignore_errors=True)
-    env = dict(os.environ, IPBES_SITE_CACHE=str(work / "cache"), NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(__file__).parent.parent))
-    warm = measure(commands["ipbes"], env, work / "out" / "ipbes", projects["ipbes"])
+    warm = measure(commands["ipbes"], _child_env(IPBES_SITE_CACHE=str(work / "cache")), work / "out" / "ipbes", projects["ipbes"])
     report(f"  warm ipbes: {warm.wall:.1f} s wall, {warm.cpu:.1f} s CPU")
     medians = {name: {field: statistics.median(getattr(r, field) for r in runs_) for field in Run.__dataclass_fields__}
                for name, runs_ in results.items()}
@@ -252,9 +254,8 @@ def bench_preview(project: Path, lang: str = "fr", edits: int = 3, report=print)
     rel = source.relative_to(Path(project) / "docs" / lang).with_suffix("").as_posix()
     url = f"http://127.0.0.1:{port}/{lang}/{rel}/"
     original = source.read_text(encoding="utf-8")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(__file__).parent.parent))
     server = subprocess.Popen([sys.executable, "-m", "scripts.cli", "--root", str(project), "serve", "--lang", lang,
-                               "--addr", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                               "--addr", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_child_env())
 
     def served() -> str:
         with urllib.request.urlopen(url, timeout=5) as response:

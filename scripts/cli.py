@@ -142,7 +142,7 @@ def run_bench(root: Path, args) -> int:
             except (OSError, ValueError) as exc:
                 print(f"ipbes-site bench: {exc}", file=sys.stderr)
                 return 2
-            print(f"{args.write_page}: {'results updated' if changed else 'results unchanged (ratios within 0.05)'}")
+            print(f"{args.write_page}: {'results updated' if changed else 'results unchanged (ratios and preview time the same to one decimal)'}")
     if args.only != "builds":
         bench.bench_brand_checks(root, args.site or root / "site", args.images)
     return 0

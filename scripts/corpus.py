@@ -91,14 +91,13 @@ def write_corpus(root: Path, target: Path, pages: int = 300) -> dict[str, Path]:
             shutil.copy2(root / "docs" / "media" / image, where)
     for lang in languages:
         texts = paragraphs(root / "docs", lang)
-        for folder, prefix in ((ours / "docs" / lang, "/media/"), (baseline / "docs" / lang, "../assets/")):
+        for folder, prefix in ((ours / "docs" / lang, "/media/"), (baseline / "docs" / lang, "../../assets/")):
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "index.md").write_text(f"# IPBES\n\n{texts[0]}\n\n[Page 0]({page_path(0)})\n", encoding="utf-8")
             for number in range(pages):
                 path = folder / page_path(number)
                 path.parent.mkdir(exist_ok=True)
-                path.write_text(page_markdown(number, pages, lang, texts, "../" + prefix if prefix.startswith("..") else prefix),
-                                encoding="utf-8")
+                path.write_text(page_markdown(number, pages, lang, texts, prefix), encoding="utf-8")
         news = ours / "docs" / lang / "news"
         (news / "posts").mkdir(parents=True)
         shutil.copy2(root / "docs" / lang / "news" / "index.md", news / "index.md")

@@ -79,6 +79,7 @@ def responsive_html(html: str, page_url: str, resolve: Callable[[str], Path | No
     output and returns its site path.
     """
     pictures = [(m.start(), m.end()) for m in PICTURE.finditer(html)]
+    base = posixpath.dirname("/" + page_url + "x")  # the page's folder
 
     def rewrite(match: re.Match) -> str:
         if any(start <= match.start() < end for start, end in pictures):
@@ -87,12 +88,11 @@ def responsive_html(html: str, page_url: str, resolve: Callable[[str], Path | No
         src = htmllib.unescape(attrs.get("src", ""))
         if not src.lower().endswith(RASTER) or re.match(r"^[a-z]+:|^//", src):
             return match.group(0)
-        site_path = posixpath.normpath(posixpath.join(posixpath.dirname("/" + page_url + "x"), src)).lstrip("/")
+        site_path = posixpath.normpath(posixpath.join(base, src)).lstrip("/")
         source = resolve(site_path)
         if source is None:
             return match.group(0)
         (width, height), made = variants(source, cache)
-        base = posixpath.dirname("/" + page_url + "x")
         sizes = attrs.get("sizes", DEFAULT_SIZES)
         sources = []
         for mime, files in made.items():

@@ -9,7 +9,7 @@ import pytest
 
 from scripts.csp import inline_script_hashes
 from scripts.languages import UN_LANGUAGES
-from tests.browser import TEMPLATE_PATHS, serve_directory
+from tests.browser import TEMPLATE_PATHS
 from tests.helpers import find, parse
 
 
@@ -44,20 +44,19 @@ def test_no_inline_style_the_policy_would_silently_drop(site):
 
 
 @pytest.mark.parametrize("lang", UN_LANGUAGES)
-def test_no_policy_violation_console_error_or_foreign_request_on_any_template(site, browser, lang):
-    with serve_directory(site) as origin:
-        for path in [""] + [f"{lang}/{t}" for t in TEMPLATE_PATHS]:
-            page = browser.new_page()
-            problems = []
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            # Privacy: nothing may be requested from another origin before the reader interacts.
-            page.on("request", lambda r: problems.append(f"request to another origin: {r.url}")
-                    if urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc != urlsplit(origin).netloc else None)
-            page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
-                                 "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
-            page.goto(f"{origin}/{path}", wait_until="networkidle")
-            if path.endswith("/") and path != f"{lang}/":
-                page.locator(".md-search__input").fill("IPBES")
-                page.wait_for_timeout(300)
-            page.close()
-            assert problems == [], f"{path}: {problems}"
+def test_no_policy_violation_console_error_or_foreign_request_on_any_template(browser, origin, lang):
+    for path in [""] + [f"{lang}/{t}" for t in TEMPLATE_PATHS]:
+        page = browser.new_page()
+        problems = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        # Privacy: nothing may be requested from another origin before the reader interacts.
+        page.on("request", lambda r: problems.append(f"request to another origin: {r.url}")
+                if urlsplit(r.url).scheme in ("http", "https") and urlsplit(r.url).netloc != urlsplit(origin).netloc else None)
+        page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                             "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))")
+        page.goto(f"{origin}/{path}", wait_until="networkidle")
+        if path.endswith("/") and path != f"{lang}/":
+            page.locator(".md-search__input").fill("IPBES")
+            page.wait_for_timeout(300)
+        page.close()
+        assert problems == [], f"{path}: {problems}"

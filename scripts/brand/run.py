@@ -1,6 +1,7 @@
 """All brand rules, on the sources and (where one exists) on a built site."""
 from __future__ import annotations
 
+import functools
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -45,12 +46,7 @@ def check_sources(root: Path) -> list[Finding]:
     threshold = float(options["cover-image-logo"].get("threshold", 0.78))
     partner_logos = {name: logos[name] for name in partners if name in logos}
     templates_key = b"".join(name.encode() + path.read_bytes() for name, path in sorted(partner_logos.items()))
-    loaded: list = []
-
-    def templates():
-        if not loaded:
-            loaded.append(load_templates(partner_logos))
-        return loaded[0]
+    templates = functools.cache(lambda: load_templates(partner_logos))  # only if a result is not cached
     for path in cover_images(root):
         findings += covers.check_cover_image(path, templates, threshold, severity["cover-image-logo"], relative(path, root),
                                              cache_dir(root) / "brand", templates_key)
