@@ -23,6 +23,19 @@ def featured_launch(data: AssessmentData, lang: str, now: dt.datetime) -> dict |
             "date": format_date(entry.launch_date, "long", locale=lang), "url": f"assessments/{entry.key}/"}
 
 
+def featured_launch_for(data: AssessmentData, lang: str, source_language: str, now: dt.datetime) -> dict | None:
+    """The featured launch in `lang`, or in the source language where its entry has no text
+    in `lang` yet (marked with `lang`, so the page says which language it is in)."""
+    published = data.published()
+    if not published:
+        return None
+    ahead = [a for a in published if a.launch_moment > now]
+    entry = min(ahead, key=lambda a: a.launch_moment) if ahead else max(published, key=lambda a: (a.launch_moment, a.key))
+    shown = lang if entry.short_title.get(lang) else source_language
+    return {"key": entry.key, "title": entry.short_title[shown], "upcoming": bool(ahead), "iso": entry.launch_moment.isoformat(),
+            "date": format_date(entry.launch_date, "long", locale=lang), "url": f"assessments/{entry.key}/", "lang": shown}
+
+
 def latest_post(docs_root: Path, lang: str, hidden: set[str]) -> dict | None:
     """The newest news post of a language that is published (not a draft, not under embargo)."""
     folder = Path(docs_root) / lang / "news" / "posts"

@@ -14,8 +14,6 @@ from scripts.build import build_site
 from scripts.embargo import build_clock
 from scripts.errors import BuildError
 from scripts.languages import UN_LANGUAGES
-from scripts.mkdocs_plugin import IpbesPlugin  # noqa: F401  (the adapter imports cleanly)
-from scripts.site_config import load_shared_config, write_language_config
 from tests.helpers import find, parse, replace_in as replace
 
 KEYS = ["africa", "americas", "asia-pacific", "europe-central-asia", "land-degradation", "global"]
@@ -154,18 +152,17 @@ def test_embargo_leaves_no_trace_before_and_appears_after(project):
 
 
 def test_preview_shows_embargoed_content_with_a_banner(project):
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+    from scripts.engine import build_language
+    from scripts.serve import Preview
     _embargoed_project(project)
-    shared = load_shared_config(project / "mkdocs.yml")
-    config = write_language_config(shared, "fr", project / "preview" / "fr", project / ".build/preview-fr.yml",
-                                   {"preview": True, "now": "2030-01-01T00:00:00+00:00"})
-    build(load_config(str(config)))
-    page = (project / "preview/fr/release/index.html").read_text(encoding="utf-8")
+    preview = Preview(project, "fr")
+    assert preview.stage() == []
+    assert build_language(preview.out, preview.site).problems == []
+    page = (preview.site / "release/index.html").read_text(encoding="utf-8")
     assert MARKER in page and "Sous embargo" in page
-    launch = (project / "preview/fr/assessments/fixture-release/index.html").read_text(encoding="utf-8")
+    launch = (preview.site / "assessments/fixture-release/index.html").read_text(encoding="utf-8")
     assert "Sous embargo" in launch
-    assert "Sous embargo" not in (project / "preview/fr/about/index.html").read_text(encoding="utf-8")
+    assert "Sous embargo" not in (preview.site / "about/index.html").read_text(encoding="utf-8")
 
 
 def test_countdown_before_launch_and_none_after(project):

@@ -26,7 +26,8 @@ IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
 
 
 def squash(text: str) -> str:
-    return "".join(re.sub(r"<[^>]+>", " ", text).replace("&#39;", "'").replace("&amp;", "&").replace("&quot;", '"').split())
+    import html
+    return "".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
 def expected_statement(root: Path, lang: str) -> tuple[str, str | None]:
@@ -142,3 +143,42 @@ def check_cover_image(path: Path, templates, threshold: float, severity: str, wh
     return [Finding("cover-image-logo", severity, where, None,
                     f"contains a partner logo (most like {best['logo'].upper()}, score {best['score']:.2f}, at {best['box'][0]},{best['box'][1]}); "
                     "partner logos belong on the back cover only: choose another picture or crop the logo out")]
+
+
+def check_print_document(document: str, lang: str, root: Path, logos: dict[str, Path], partners: list[str],
+                         severities: dict, where: str, line: int | None = None) -> list[Finding]:
+    """The logo policy on a PDF checked from what it is built of, before anything is rendered:
+    the print document's covers (their logo files compared by content with the official ones)
+    and the statement; the cover image itself is checked as a source (cover-image-logo)."""
+    from urllib.parse import unquote, urlparse
+    from ..htmlparts import inner_html
+    official = {path.read_bytes(): name for name, path in logos.items()}
+
+    def logos_in(section: str) -> list[str]:
+        found = []
+        for src in IMG_SRC.findall(section):
+            parsed = urlparse(src)
+            target = Path(unquote(parsed.path)) if parsed.scheme == "file" else Path(root) / src
+            data = target.read_bytes() if target.is_file() else b""
+            if data in official:
+                found.append(official[data])
+        return found
+
+    findings = []
+    front, back = inner_html(document, "section", "front-cover"), inner_html(document, "section", "back-cover")
+    rule = "front-cover-logo"
+    shown = logos_in(front or "")
+    if "ipbes" not in shown:
+        findings.append(Finding(rule, severities[rule], where, line, "the PDF's front cover lacks the IPBES logo"))
+    for other in sorted(set(shown) - {"ipbes"}):
+        findings.append(Finding(rule, severities[rule], where, line, f"the {other.upper()} logo is on the PDF's front cover; only the IPBES logo may be there"))
+    rule = "back-cover-partners"
+    missing = [p for p in partners if p not in logos_in(back or "")]
+    if missing:
+        findings.append(Finding(rule, severities[rule], where, line, f"the PDF's back cover lacks the logo of {', '.join(m.upper() for m in missing)}"))
+    statement, untranslated = expected_statement(root, lang)
+    if untranslated:
+        findings.append(Finding(rule, severities[rule], where, line, untranslated))
+    elif squash(statement) not in squash(back or ""):
+        findings.append(Finding(rule, severities[rule], where, line, "the PDF's back cover lacks the statement of the institutional relationship"))
+    return findings
