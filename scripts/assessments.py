@@ -133,6 +133,20 @@ def _texts(source, keys, value, languages, problems) -> dict:
     return value
 
 
+def _entry_texts(source, keys, value, required: list[str], problems) -> dict:
+    """An assessment's own texts: English first, translations later. `required`: the source
+    language, and every language the entry's title is translated into (an entry shown in a
+    language shows all its texts in it; where its title is missing it is shown in English)."""
+    if not isinstance(value, dict):
+        problems.append(source.problem(keys, f"'{keys[-1]}' must give a text per language, at least in {required[0]}"))
+        return {}
+    missing = missing_languages(value, required)
+    if missing:
+        problems.append(source.problem(keys, f"'{keys[-1]}' has no text for {', '.join(missing)}; the title is translated into "
+                                              f"{', '.join(missing)}, so add its line there too (or remove that title's translation)"))
+    return {lang: text for lang, text in value.items() if isinstance(text, str) and text.strip()}
+
+
 def _date(source, keys, value, problems) -> dt.date | None:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
@@ -192,8 +206,10 @@ def _assessment(source, key, raw, plenaries, languages, now, problems) -> Assess
              "videos", "key_messages"}
     for unknown in sorted(set(raw) - known):
         problems.append(source.problem(base + (unknown,), f"unknown key '{unknown}' in assessment '{key}'; known keys: {', '.join(sorted(known))}"))
-    title = _texts(source, base + ("title",), raw.get("title"), languages, problems)
-    short = _texts(source, base + ("short_title",), raw.get("short_title"), languages, problems)
+    source_language = "en" if "en" in languages else languages[0]
+    title = _entry_texts(source, base + ("title",), raw.get("title"), [source_language], problems)
+    translated = [lang for lang in languages if lang in title] or [source_language]
+    short = _entry_texts(source, base + ("short_title",), raw.get("short_title"), translated, problems)
     plenary = plenaries.get(raw.get("plenary"))
     if plenary is None:
         problems.append(source.problem(base + ("plenary",), f"unknown plenary {raw.get('plenary')!r}; use one of: {', '.join(plenaries)}"))
@@ -214,15 +230,16 @@ def _assessment(source, key, raw, plenaries, languages, now, problems) -> Assess
             problems.append(source.problem(base + ("embargo",), str(exc)))
     events = []
     for index, item in enumerate(raw.get("events") or []):
-        event = _event(source, base + ("events", index), item, languages, problems)
+        event = _event(source, base + ("events", index), item, translated, problems)
         if event:
             events.append(event)
     key_messages = raw.get("key_messages") or {}
     if not isinstance(key_messages, dict) or any(not isinstance(v, list) for v in key_messages.values()):
         problems.append(source.problem(base + ("key_messages",), "'key_messages' must give a list of messages per language: {en: [...], fr: [...]}"))
-    elif key_messages and [lang for lang in languages if not key_messages.get(lang)]:
-        missing = [lang for lang in languages if not key_messages.get(lang)]
-        problems.append(source.problem(base + ("key_messages",), f"'key_messages' has none for {', '.join(missing)}; give them in all six languages or none"))
+    elif key_messages and [lang for lang in translated if not key_messages.get(lang)]:
+        missing = [lang for lang in translated if not key_messages.get(lang)]
+        problems.append(source.problem(base + ("key_messages",), f"'key_messages' has none for {', '.join(missing)}; give them in every "
+                                                                 "language the title is translated into, or none"))
     if not isinstance(raw.get("videos", []), list):
         problems.append(source.problem(base + ("videos",), "'videos' must be a list of keys from data/videos.yml"))
     for name in ("downloads", "media_contacts"):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import assessments, content, engine, finish, i18n, pages, publications, stage, tokens, videos
+from . import cache_dir
 from .brand.run import run_checks
 from .embargo import build_clock
 from .embeds import scan as embed_scan
@@ -93,7 +94,7 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
             brand_sources = side.submit(check_brand_sources, root)
             started = time.perf_counter()
             sources = stage.read_sources(root, shared, clock)
-            problems = stage.check_categories(sources)
+            problems = stage.check_staging(sources)
             if problems:
                 raise BuildError(problems)
             stage_root = root / ".build" / "stage"
@@ -101,7 +102,8 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
             report(f"Staged {len(languages)} languages in {time.perf_counter() - started:.1f} s")
             report(f"Building {len(languages)} languages ({', '.join(languages)}), {workers} at a time...")
             problems = engine.build_languages({lang: stage_root / lang for lang in languages},
-                                              {lang: staging / lang for lang in languages}, workers, report)
+                                              {lang: staging / lang for lang in languages}, workers, report,
+                                              cache_dir(root) / "engine")
             if problems:
                 raise BuildError(problems)
             source_findings, seconds = brand_sources.result()
@@ -125,7 +127,7 @@ def stage_only(root: Path, languages: list[str] | None = None, now: str | None =
     if problems:
         raise BuildError(problems)
     sources = stage.read_sources(root, shared, clock)
-    problems = stage.check_categories(sources)
+    problems = stage.check_staging(sources)
     if problems:
         raise BuildError(problems)
     stage_root = root / ".build" / "stage"
@@ -153,9 +155,6 @@ def finish_site(root: Path, shared: SharedConfig, sources, manifests: dict, stag
     started = time.perf_counter()
     finish.apply_security_policy(staging)
     report(f"Security policy on every page in {time.perf_counter() - started:.1f} s")
-    problems = finish.check_contract(staging, manifests)
-    if problems:
-        raise BuildError(problems)
     started = time.perf_counter()
     if source_findings is None:
         source_findings = check_brand_sources(root)[0]
@@ -167,6 +166,9 @@ def finish_site(root: Path, shared: SharedConfig, sources, manifests: dict, stag
     if errors:
         raise BuildError([Problem(root / f.file if not f.file.startswith(out.name + "/") else out.parent / f.file, f.line,
                                   f"{f.rule}: {f.message}") for f in errors])
+    problems = finish.check_contract(staging, manifests)
+    if problems:
+        raise BuildError(problems)
     _swap(staging, out)
     return out
 

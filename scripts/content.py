@@ -105,12 +105,16 @@ def _parse_front_matter(path: Path, text: str) -> tuple[dict, list[Problem]]:
     block = match.group(1) or ""
     try:
         data = yaml.load(block, Loader=FAST_LOADER) or {}  # libyaml: ten times faster
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):
         try:
             data = yaml.safe_load(block) or {}  # PyYAML's own parser gives the exact error position
         except yaml.YAMLError as exc:
             line = _error_line(exc, block.count("\n"))
             return {}, [Problem(path, line, f"front matter is not valid YAML ({getattr(exc, 'problem', exc)}); fix the YAML between the --- lines")]
+        except ValueError:
+            from .datafiles import impossible_date
+            line, value = impossible_date(yaml.compose(block, Loader=yaml.SafeLoader), start_line=2)
+            return {}, [Problem(path, line, f"date {value!r} is not an ISO 8601 date that exists; write it as YYYY-MM-DD, like 2026-11-24")]
     if not isinstance(data, dict):
         return {}, [Problem(path, 2, "front matter must be a set of 'key: value' lines")]
     problems = []

@@ -46,7 +46,29 @@ def load_data_file(path: Path, what: str = "data file") -> DataFile:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise BuildError([Problem(path, line, f"not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax at this line")])
+    except ValueError:
+        line, value = impossible_date(node)
+        raise BuildError([Problem(path, line, f"'{value}' is not a real date; write an existing date as YYYY-MM-DD, like 2026-11-24")])
     return DataFile(path, data, key_lines(node))
+
+
+def impossible_date(node, start_line: int = 1) -> tuple[int | None, str]:
+    """The line and text of the first date YAML recognises but cannot construct (2026-02-30):
+    PyYAML raises a bare ValueError for it, with no position."""
+    stack = [node]
+    constructor = yaml.SafeLoader("")
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, yaml.MappingNode):
+            stack[:0] = [n for pair in current.value for n in pair]
+        elif isinstance(current, yaml.SequenceNode):
+            stack[:0] = list(current.value)
+        elif isinstance(current, yaml.ScalarNode) and current.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                constructor.construct_yaml_timestamp(current)
+            except ValueError:
+                return current.start_mark.line + start_line, current.value
+    return None, "a date"
 
 
 def key_lines(node, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:

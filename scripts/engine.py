@@ -34,18 +34,57 @@ class EngineResult:
     problems: list[Problem]
 
 
-def build_language(stage: Path, site_dir: Path) -> EngineResult:
-    """Build one staged language; its problems point at source files (manifest.json)."""
+def tree_key(stage: Path) -> str:
+    """What the engine's output of a staged tree depends on: the tree itself, the theme
+    overrides it names, the Markdown extensions' code and data, and the engine's version.
+    The same key means the same output, so a warm build copies it instead of building."""
+    import hashlib
+    import importlib.metadata
+    import yaml
+    stage = Path(stage)
+    config = yaml.safe_load((stage / "mkdocs.yml").read_text(encoding="utf-8"))
+    digest = hashlib.sha256()
+    for package in ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions"):
+        digest.update(f"{package}={importlib.metadata.version(package)}\n".encode())
+    extensions_root = (stage / next((e[n]["root"] for e in config.get("markdown_extensions", [])
+                                     if isinstance(e, dict) for n in e if n == "scripts.embeds.blocks"), ".")).resolve()
+    folders = [stage / "docs", (stage / config["theme"]["custom_dir"]).resolve(), Path(__file__).parent,
+               extensions_root / "locales", extensions_root / "brand"]
+    digest.update(hashlib.sha256((stage / "mkdocs.yml").read_bytes()).digest())
+    for index, folder in enumerate(folders):
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{index}/{path.relative_to(folder).as_posix()}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:24]
+
+
+def build_language(stage: Path, site_dir: Path, cache: Path | None = None) -> EngineResult:
+    """Build one staged language; its problems point at source files (manifest.json).
+    With `cache`, an output built before from the same staged tree is copied instead."""
+    import shutil
     stage = Path(stage)
     manifest = json.loads((stage / "manifest.json").read_text(encoding="utf-8"))
     lang = manifest["lang"]
     started = time.perf_counter()
+    kept = None
+    if cache is not None:
+        kept = Path(cache) / lang / tree_key(stage)
+        if kept.is_dir():
+            shutil.rmtree(site_dir, ignore_errors=True)
+            shutil.copytree(kept, site_dir)
+            return EngineResult(lang, time.perf_counter() - started, sum(1 for _ in Path(site_dir).rglob("index.html")), [])
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore")
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(stage / "mkdocs.yml")],
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(stage / "mkdocs.yml")],
                          cwd=stage, capture_output=True, text=True, env=env, check=False)
     seconds = time.perf_counter() - started
     if run.returncode == 0:
         count = sum(1 for _ in Path(site_dir).rglob("index.html"))
+        if kept is not None:
+            shutil.rmtree(kept.parent, ignore_errors=True)
+            temporary = kept.with_name(f".{kept.name}.tmp")
+            shutil.copytree(site_dir, temporary)
+            temporary.rename(kept)
         return EngineResult(lang, seconds, count, [])
     return EngineResult(lang, seconds, 0, engine_problems(stage, manifest, run.stderr + run.stdout))
 
@@ -81,11 +120,12 @@ def _problem(stage: Path, manifest: dict, message: str) -> Problem:
     return Problem(stage / "mkdocs.yml", None, f"[{manifest['lang']}] {message}")
 
 
-def build_languages(stages: dict[str, Path], sites: dict[str, Path], jobs: int, report=print) -> list[Problem]:
+def build_languages(stages: dict[str, Path], sites: dict[str, Path], jobs: int, report=print,
+                    cache: Path | None = None) -> list[Problem]:
     """All languages, `jobs` at a time; problems of every language, each reported once."""
     problems: list[Problem] = []
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {lang: pool.submit(build_language, stages[lang], sites[lang]) for lang in stages}
+        futures = {lang: pool.submit(build_language, stages[lang], sites[lang], cache) for lang in stages}
         for lang, future in futures.items():
             result = future.result()
             if result.problems:

@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import cache_dir, cards, csp, feeds, formatting, images, publications, sitemaps, tokens
+from . import cache_dir, cards, csp, feeds, formatting, images, material_fixes, publications, sitemaps, tokens
 from .chooser import write_root
 from .embeds.blocks import poster_colours
 from .embeds.html import relative_media_urls
@@ -139,6 +139,10 @@ def finish_languages(root: Path, stage_root: Path, site: Path, manifests: dict[s
     for lang in manifests:
         for source_map in sorted((site / lang).rglob("*.map")):
             source_map.unlink()
+        try:
+            material_fixes.patch_alternate_sitemap_fetch(site / lang)
+        except material_fixes.MaterialChanged as exc:
+            raise BuildError([Problem(site / lang, None, str(exc))])
     problems: list[Problem] = []
     findings: list = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:

@@ -59,7 +59,7 @@ class Preview:
         self.states = self._states(changed)
         try:
             sources = stage.read_sources(self.root, self.shared, clock, preview=True, states=self.states)
-            problems = stage.check_categories(sources)
+            problems = stage.check_staging(sources)
             if problems:
                 return problems
             stage.stage_language(sources, self.lang, self.out, self.site)

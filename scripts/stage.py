@@ -241,6 +241,37 @@ def check_categories(src: Sources) -> list[Problem]:
     return problems
 
 
+def check_authors(src: Sources) -> list[Problem]:
+    """Every post's authors are in its language's `news/.authors.yml` (or the English one)."""
+    problems = []
+    known_by_lang: dict[str, set[str]] = {}
+    for lang in src.languages:
+        for code in (lang, src.source_language):
+            path = src.root / "docs" / code / "news" / ".authors.yml"
+            if path.is_file():
+                from .datafiles import load_data_file
+                data = load_data_file(path, "authors file").data
+                authors = data.get("authors") if isinstance(data, dict) else None
+                known_by_lang[lang] = set(authors) if isinstance(authors, dict) else set()
+                break
+    for (lang, rel), page in sorted(src.pages.items()):
+        names = page.meta.get("authors")
+        if not rel.startswith(pages.BLOG_POSTS[0]) or not isinstance(names, list):
+            continue
+        known = known_by_lang.get(lang, set())
+        for name in names:
+            if name not in known:
+                problems.append(Problem(page.path, _key_line(page.front, "authors"),
+                                        f"unknown author '{name}'; use one of: {', '.join(sorted(known)) or '(none)'} "
+                                        f"(docs/{lang}/news/.authors.yml), or add the author there"))
+    return problems
+
+
+def check_staging(src: Sources) -> list[Problem]:
+    """The checks that need the whole source model: blog categories and authors."""
+    return check_categories(src) + check_authors(src)
+
+
 def _key_line(front: str, key: str) -> int:
     for number, line in enumerate(front.splitlines(), start=2):
         if line.startswith(f"{key}:") or line.startswith(f"{key} :"):
@@ -250,10 +281,21 @@ def _key_line(front: str, key: str) -> int:
 
 # --- page data for the templates --------------------------------------------------------
 
+def _translated(gettext, message) -> str:
+    """A configured text (the site description) in the build's language."""
+    return gettext(message) if isinstance(message, str) and message else ""
+
+
+def _text(value: str) -> str:
+    """Text made safe to print in an element or a double-quoted attribute; apostrophes are
+    left as they are (the templates quote every attribute with double quotes)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def _escaped(value):
     """Every string the templates print, HTML-escaped once here: templates print as is."""
     if isinstance(value, str):
-        return html.escape(value, quote=True)
+        return _text(value)
     if isinstance(value, dict):
         return {k: _escaped(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -344,7 +386,7 @@ def interface_strings(root: Path, lang: str) -> dict[str, str]:
         if not message.id or not isinstance(message.id, str):
             continue
         text = message.string if (message.string and not message.fuzzy) else message.id
-        strings[message.id] = html.escape(text, quote=False)
+        strings[message.id] = _text(text)
     return strings
 
 
@@ -425,13 +467,14 @@ def stage_language(src: Sources, lang: str, out: Path, site_dir: Path) -> dict:
     kicker = gettext(OFFICIAL_NAME)
     card_logo = (root / "brand" / "logos" / "ipbes.svg").read_bytes()
     factsheets, social, cards_wanted, posts, pdfs, promised = {}, {}, {}, [], [], []
+    site_description = _translated(gettext, src.shared.data.get("site_description"))
     site_url = f"{src.shared.site_url}{lang}/"
     for page in staged:
         title = _title_of(page)
         card = cards.card_name(title, kicker, lang, src.colours, card_logo)
         cards_wanted[card] = title
         url = pages.page_url(page.rel)
-        description = page.meta.get("description") or gettext(src.shared.data.get("site_description") or "")
+        description = page.meta.get("description") or site_description
         social[page.rel] = {"title": title, "description": description, "url": f"{site_url}{url}",
                             "image": f"{site_url}{ASSETS}/cards/{card}", "image_alt": title, "locale": cards.og_locale(lang),
                             "alternates": [cards.og_locale(e["lang"]) for e in _alternates(src, page.rel, lang)["hreflang"]
@@ -603,11 +646,11 @@ def staged_config(src: Sources, lang: str, out: Path, site_dir: Path, fallbacks:
     ipbes.pop("languages", None)
     gettext = i18n.translations(str(src.root / "locales"), lang).gettext
     ipbes.update({"lang": lang, "dir": info.direction, "strings": interface_strings(src.root, lang),
-                  "official_name": html.escape(gettext(OFFICIAL_NAME))})
+                  "official_name": _text(gettext(OFFICIAL_NAME))})
     extra["ipbes"] = ipbes
     extra["alternate"] = True
     if data.get("site_description"):
-        data["site_description"] = html.escape(gettext(data["site_description"]))
+        data["site_description"] = _text(_translated(gettext, data["site_description"]))
     data["extra_css"] = STYLESHEETS + [css for css in data.get("extra_css", []) if css not in STYLESHEETS]
     data["extra_javascript"] = list(data.get("extra_javascript", [])) + [f"{ASSETS}/site.js"]
     hidden = src.hidden(lang)
