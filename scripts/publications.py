@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from .datafiles import load_data_file, missing_languages
 from .errors import BuildError, Problem
 from .i18n import N_, translations
 from .languages import language
+from .safety import atomic_copy, atomic_write_bytes, pdf_ok, read_cached
 
 PARTNERS_FILE = Path("data") / "partners.yml"
 MEDIA_DIR = Path("docs") / "media"
@@ -147,14 +147,14 @@ def render_pdf(document: str, out: Path, root: Path, cover_image: Path, cache: P
     import weasyprint
     out.parent.mkdir(parents=True, exist_ok=True)
     cached = Path(cache) / f"{pdf_inputs_hash(document, root, cover_image)}.pdf" if cache else None
-    if cached and cached.is_file():
-        shutil.copyfile(cached, out)
+    stored = read_cached(cached, pdf_ok) if cached else None
+    if stored is not None:
+        atomic_write_bytes(out, stored)
         return False
     stylesheet = weasyprint.CSS(filename=str(Path(root) / "overrides" / "ipbes" / "publication.css"))
     weasyprint.HTML(string=document, base_url=str(Path(root))).write_pdf(str(out), stylesheets=[stylesheet])
     if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(out, cached)
+        atomic_copy(out, cached)
     return True
 
 

@@ -17,6 +17,7 @@ from PIL import Image
 from ..i18n import gettext
 from ..publications import STATEMENT
 from .findings import Finding
+from ..safety import atomic_write_bytes, json_ok, read_cached
 from .logos import LogoTemplate, find_logos
 
 LOCALES = "locales"
@@ -92,8 +93,9 @@ def check_pdf(pdf_path: Path, lang: str, root: Path, partner_templates: list[Log
     statement, untranslated = expected_statement(root, lang)
     key = hashlib.sha256(data + statement.encode() + str(threshold).encode()).hexdigest()
     cached = Path(cache) / f"{key}.json" if cache else None
-    if cached and cached.is_file():
-        raw = json.loads(cached.read_text(encoding="utf-8"))
+    stored = read_cached(cached, json_ok) if cached else None
+    if stored is not None:
+        raw = json.loads(stored)
     else:
         import pypdfium2
         from pypdf import PdfReader
@@ -105,8 +107,7 @@ def check_pdf(pdf_path: Path, lang: str, root: Path, partner_templates: list[Log
                "back_partners": [m.logo for m in find_logos(last, partner_templates, threshold, every=True)],
                "statement": squash(statement) in squash(last_text)}
         if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(json.dumps(raw), encoding="utf-8")
+            atomic_write_bytes(cached, json.dumps(raw).encode("utf-8"))
     where = label(pdf_path)
     findings = []
     rule = "front-cover-logo"
@@ -132,15 +133,15 @@ def check_cover_image(path: Path, templates, threshold: float, severity: str, wh
     when the result is not in `cache`, keyed by the image, the threshold and `templates_key`)."""
     key = hashlib.sha256(Path(path).read_bytes() + str(threshold).encode() + templates_key).hexdigest()
     cached = Path(cache) / f"cover-{key}.json" if cache and templates_key else None
-    if cached and cached.is_file():
-        best = json.loads(cached.read_text(encoding="utf-8"))
+    stored = read_cached(cached, json_ok) if cached else None
+    if stored is not None:
+        best = json.loads(stored)
     else:
         with Image.open(path) as image:
             matches = find_logos(image, templates() if callable(templates) else templates, threshold)
         best = {"logo": matches[0].logo, "score": matches[0].score, "box": list(matches[0].box)} if matches else None
         if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(json.dumps(best), encoding="utf-8")
+            atomic_write_bytes(cached, json.dumps(best).encode("utf-8"))
     if not best:
         return []
     return [Finding("cover-image-logo", severity, where, None,
