@@ -6,7 +6,8 @@ joins text with a hand-written ", ": lists follow CLDR's list patterns and date 
 interval formats, so Chinese and Arabic text never gets a Latin comma.
 
 English follows the site's own style, day month year ("6 May 2019", "18–24 March 2018"), the
-style of UN documents, with CLDR's British English data rather than the US default.
+24-hour clock and no serial comma, the style of UN documents: CLDR's British English data
+rather than the US default.
 """
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ import re
 from babel import Locale, dates, numbers
 from babel.lists import format_list
 
-#: The CLDR locale whose date and time patterns a language's pages use.
-DATE_LOCALES = {"en": "en_GB"}
+#: The CLDR locale whose date, time and list patterns a language's pages use.
+SITE_LOCALES = {"en": "en_GB"}
 #: CLDR skeleton of a date range: day, full month name, year.
 RANGE_SKELETON = "yMMMMd"
 #: Whole numbers below this are shown without a group separator ("2016", not "2,016"),
@@ -25,32 +26,32 @@ RANGE_SKELETON = "yMMMMd"
 GROUPING_FROM = 10_000
 
 
-def date_locale(lang: str) -> Locale:
-    return Locale.parse(DATE_LOCALES.get(lang, lang))
+def site_locale(lang: str) -> Locale:
+    return Locale.parse(SITE_LOCALES.get(lang, lang))
 
 
 def format_date(value: dt.date | str, lang: str, style: str = "long") -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    return dates.format_date(value, format=style, locale=date_locale(lang))
+    return dates.format_date(value, format=style, locale=site_locale(lang))
 
 
 def format_datetime(value: dt.datetime | str, lang: str, style: str = "long", tz: str | None = None) -> str:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return dates.format_datetime(value, format=style, tzinfo=dates.get_timezone(tz) if tz else None,
-                                 locale=date_locale(lang))
+                                 locale=site_locale(lang))
 
 
 def format_time(value: dt.datetime, lang: str, tz=None) -> str:
     """'13:00', '1:00 م': the hour in the locale's short time format."""
-    return dates.format_time(value, "short", tzinfo=tz, locale=date_locale(lang))
+    return dates.format_time(value, "short", tzinfo=tz, locale=site_locale(lang))
 
 
 def format_moment(value: dt.datetime, lang: str, tz=None) -> str:
     """A date and an hour, the date written out ('6 May 2019 at 11:00'), never all digits
     ('5/6/19'), which readers of different countries read as different days."""
-    locale = date_locale(lang)
+    locale = site_locale(lang)
     pattern = locale.datetime_formats["long"].replace("'", "")
     return (pattern.replace("{1}", dates.format_date(value.astimezone(tz) if tz else value, "long", locale=locale))
             .replace("{0}", format_time(value, lang, tz)))
@@ -68,7 +69,7 @@ def format_date_range(start: dt.date, end: dt.date, lang: str) -> str:
         return format_date(start, lang, "long")
     if end < start:
         start, end = end, start
-    locale = date_locale(lang)
+    locale = site_locale(lang)
     skeleton = dates.match_skeleton(RANGE_SKELETON, locale.interval_formats) or RANGE_SKELETON
     parts = locale.interval_formats.get(skeleton)
     if not parts:
@@ -100,7 +101,7 @@ def format_figure(value, lang: str) -> str:
 def format_items(items: list[str], lang: str, style: str = "standard") -> str:
     """'A, B and C', 'A、B和C', 'A وB وC': CLDR's list pattern of the locale."""
     items = [item for item in items if item]
-    return format_list(items, style=style, locale=lang) if items else ""
+    return format_list(items, style=style, locale=site_locale(lang)) if items else ""
 
 
 #: How a place is written: Chinese goes from the larger place to the smaller with no
