@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_interval, format_time, get_timezone
+from babel.dates import format_datetime, get_timezone
 
+from . import formatting
 from .datafiles import DataFile, load_data_file, missing_languages
 from .embargo import EmbargoError, is_embargoed, parse_moment
 from .errors import BuildError, Problem
@@ -276,28 +277,26 @@ def unknown_videos(data: AssessmentData, video_keys: set[str], root: Path) -> li
 
 
 def place(city: dict, country: str, lang: str, venue: dict | None = None) -> str:
-    """'Paris (UNESCO headquarters), France' in the page's language; the country from CLDR."""
-    opening, closing = ("（", "）") if lang == "zh" else (" (", ")")
-    where = city[lang] + (f"{opening}{venue[lang]}{closing}" if venue else "")
-    separator = "，" if lang == "zh" else "، " if lang == "ar" else ", "
-    return f"{where}{separator}{Locale.parse(lang).territories.get(country, country)}"
+    """'Paris (UNESCO headquarters), France', '法国巴黎教科文组织总部' in the page's language."""
+    return formatting.format_place(city[lang], country, lang, venue[lang] if venue else None)
 
 
 def date_range(start: dt.date, end: dt.date, lang: str) -> str:
-    return format_interval(start, end, skeleton="yMMMMd", locale=lang) if end != start else format_date(start, "long", locale=lang)
+    return formatting.format_date_range(start, end, lang)
 
 
 def page_context(entry: Assessment, lang: str, now: dt.datetime) -> dict:
-    """Everything a launch page shows, already formatted for the page's locale."""
+    """Everything a launch page shows, already formatted for the page's locale: no template
+    or caller joins or formats any of these values again."""
     plenary = entry.plenary
     moment = entry.launch_moment
     tz = entry.timezone
-    launch = {"date": format_date(entry.launch_date, "full", locale=lang), "iso": moment.isoformat(),
+    launch = {"date": formatting.format_date(entry.launch_date, lang, "full"), "iso": moment.isoformat(),
               "upcoming": moment > now, "has_time": entry.launch_time is not None,
               "utc_offset": format_datetime(moment, "ZZZZ", tzinfo=tz, locale=lang)}
     if entry.launch_time is not None:
-        launch["local_time"] = format_time(moment, "short", tzinfo=tz, locale=lang)
-        launch["utc_time"] = format_datetime(moment, "short", tzinfo=get_timezone("UTC"), locale=lang)
+        launch["local_time"] = formatting.format_time(moment, lang, tz)
+        launch["utc_time"] = formatting.format_moment(moment, lang, get_timezone("UTC"))
     events = [{"id": "plenary", "title": None, "plenary": plenary.name,
                "when": date_range(plenary.start, plenary.end, lang),
                "place": place(plenary.city, plenary.country, lang, plenary.venue), "ics": "plenary.ics"}]
@@ -310,7 +309,7 @@ def page_context(entry: Assessment, lang: str, now: dt.datetime) -> dict:
             "downloads": [{"label": d["label"][lang], "url": d["url"]} for d in entry.downloads],
             "media_contacts": entry.media_contacts, "embargoed": entry.embargoed,
             "key_messages": entry.key_messages.get(lang, []), "videos": entry.videos,
-            "embargo": format_datetime(entry.embargo, "long", locale=lang) if entry.embargo else None}
+            "embargo": formatting.format_datetime(entry.embargo, lang, "long") if entry.embargo else None}
 
 
 def summary(entry: Assessment, lang: str, gettext) -> str:
@@ -318,7 +317,7 @@ def summary(entry: Assessment, lang: str, gettext) -> str:
     return gettext(SUMMARY) % {"title": entry.title[lang], "plenary": plenary.name,
                                "place": place(plenary.city, plenary.country, lang, plenary.venue),
                                "dates": date_range(plenary.start, plenary.end, lang),
-                               "launch": format_date(entry.launch_date, "long", locale=lang)}
+                               "launch": formatting.format_date(entry.launch_date, lang, "long")}
 
 
 def page_markdown(entry: Assessment, lang: str, gettext) -> str:
