@@ -116,17 +116,22 @@ def split_title(html: str) -> tuple[str, str]:
 
 
 def key_figures(meta: dict, lang: str) -> list[dict]:
+    """Numbers are formatted for the language; a text value (a year, a code, "1 million") is shown as written."""
     from .formatting import format_number
-    return [{"value": format_number(f["value"], lang), "label": f["label"]} for f in meta.get("key_figures") or []]
+    return [{"value": f["value"] if isinstance(f["value"], str) else format_number(f["value"], lang), "label": f["label"]}
+            for f in meta.get("key_figures") or []]
 
 
 def figure_problems(page: Path, figures, line: int) -> list[Problem]:
     problems = []
     for index, figure in enumerate(figures or []):
-        if not (isinstance(figure, dict) and isinstance(figure.get("value"), (int, float)) and not isinstance(figure.get("value"), bool)
-                and isinstance(figure.get("label"), str)):
-            problems.append(Problem(page, line, f"key_figures item {index + 1} must be '{{value: <number>, label: <text>}}', "
-                                                f"the number without formatting (the build formats it for the language)"))
+        value = figure.get("value") if isinstance(figure, dict) else None
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        text = isinstance(value, str) and bool(value.strip())
+        if not ((number or text) and isinstance(figure.get("label"), str)):
+            problems.append(Problem(page, line, f"key_figures item {index + 1} must be '{{value: <number or text>, label: <text>}}': "
+                                                f"a number without formatting (the build formats it for the language), or "
+                                                f"a quoted text shown as written, such as value: \"2019\""))
     return problems
 
 
