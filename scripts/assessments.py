@@ -18,6 +18,7 @@ from .datafiles import DataFile, load_data_file, missing_languages
 from .embargo import EmbargoError, is_embargoed, parse_moment
 from .errors import BuildError, Problem
 from .i18n import N_
+from .languages import SOURCE_LANGUAGE
 
 DATA_FILE = Path("data") / "assessments.yml"
 
@@ -60,7 +61,7 @@ class Assessment:
     title: dict
     short_title: dict
     plenary: Plenary
-    launch_date: dt.date
+    launch_date: dt.date | None
     launch_time: dt.time | None
     embargo: dt.datetime | None
     embargoed: bool
@@ -69,14 +70,18 @@ class Assessment:
     events: list[Event]
     videos: list = field(default_factory=list)
     key_messages: dict = field(default_factory=dict)
+    english_only: frozenset = frozenset()
 
     @property
     def timezone(self):
         return get_timezone(self.plenary.timezone)
 
     @property
-    def launch_moment(self) -> dt.datetime:
-        """The launch as an aware date-time: its time at the venue, or the start of its day there."""
+    def launch_moment(self) -> dt.datetime | None:
+        """The launch as an aware date-time: its time at the venue, or the start of its day there;
+        None when the data file records no launch date."""
+        if self.launch_date is None:
+            return None
         return dt.datetime.combine(self.launch_date, self.launch_time or dt.time(0, 0), tzinfo=self.timezone)
 
 
@@ -87,7 +92,14 @@ class AssessmentData:
     hidden: frozenset[str]
 
     def published(self) -> list[Assessment]:
-        return [a for a in self.assessments.values() if a.key not in self.hidden]
+        """The entries that get a launch page, a calendar and a place in the listing: not under
+        embargo, and with a launch date (the launch pages show one)."""
+        return [a for a in self.assessments.values() if a.key not in self.hidden and a.launch_date is not None]
+
+    def without_launch(self) -> list[Assessment]:
+        """Approved assessments whose launch date this project does not know (data/assessments.yml
+        leaves `launch` out): not yet shown on launch pages."""
+        return [a for a in self.assessments.values() if a.key not in self.hidden and a.launch_date is None]
 
 
 def load_assessments(root: Path, languages: list[str], now: dt.datetime, preview: bool = False) -> AssessmentData:
@@ -131,6 +143,17 @@ def _texts(source, keys, value, languages, problems) -> dict:
     if missing:
         problems.append(source.problem(keys, f"'{keys[-1]}' has no text for {', '.join(missing)}; add one line per language"))
     return value
+
+
+def _english_first(source, keys, value, languages, problems) -> tuple[dict, frozenset]:
+    """A title that must be in English and may wait for its translations: the missing languages
+    show the English text until a translator adds theirs, and are returned apart."""
+    if not isinstance(value, dict) or missing_languages(value, [SOURCE_LANGUAGE]):
+        problems.append(source.problem(keys, f"'{keys[-1]}' needs at least its English text ({SOURCE_LANGUAGE}: ...); "
+                                             f"the other languages ({', '.join(languages)}) may follow"))
+        return {}, frozenset()
+    missing = frozenset(missing_languages(value, languages))
+    return {lang: value[SOURCE_LANGUAGE] if lang in missing else value[lang] for lang in languages}, missing
 
 
 def _date(source, keys, value, problems) -> dt.date | None:
@@ -192,13 +215,20 @@ def _assessment(source, key, raw, plenaries, languages, now, problems) -> Assess
              "videos", "key_messages"}
     for unknown in sorted(set(raw) - known):
         problems.append(source.problem(base + (unknown,), f"unknown key '{unknown}' in assessment '{key}'; known keys: {', '.join(sorted(known))}"))
-    title = _texts(source, base + ("title",), raw.get("title"), languages, problems)
-    short = _texts(source, base + ("short_title",), raw.get("short_title"), languages, problems)
+    title, untranslated = _english_first(source, base + ("title",), raw.get("title"), languages, problems)
+    short, short_untranslated = _english_first(source, base + ("short_title",), raw.get("short_title"), languages, problems)
     plenary = plenaries.get(raw.get("plenary"))
     if plenary is None:
         problems.append(source.problem(base + ("plenary",), f"unknown plenary {raw.get('plenary')!r}; use one of: {', '.join(plenaries)}"))
+    if raw.get("launch") is not None and not isinstance(raw.get("launch"), dict):
+        problems.append(source.problem(base + ("launch",), "'launch' must be {date: YYYY-MM-DD, time: HH:MM or null}; "
+                                                          "leave it out when the launch date is not known"))
     launch = raw.get("launch") if isinstance(raw.get("launch"), dict) else {}
-    launch_date = _date(source, base + ("launch", "date"), launch.get("date"), problems)
+    launch_date = None
+    if launch.get("date") is not None:
+        launch_date = _date(source, base + ("launch", "date"), launch.get("date"), problems)
+    elif launch.get("time") is not None:
+        problems.append(source.problem(base + ("launch", "time"), "a launch time needs a launch date; add 'date: YYYY-MM-DD'"))
     launch_time = None
     if launch.get("time") is not None:
         try:
@@ -232,7 +262,7 @@ def _assessment(source, key, raw, plenaries, languages, now, problems) -> Assess
         return None
     return Assessment(key, title, short, plenary, launch_date, launch_time, embargo, embargoed,
                       list(raw.get("downloads") or []), list(raw.get("media_contacts") or []), events,
-                      list(raw.get("videos") or []), dict(key_messages))
+                      list(raw.get("videos") or []), dict(key_messages), untranslated | short_untranslated)
 
 
 def _event(source, keys, raw, languages, problems) -> Event | None:
