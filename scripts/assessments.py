@@ -19,6 +19,7 @@ from .datafiles import DataFile, load_data_file, missing_languages
 from .embargo import EmbargoError, is_embargoed, parse_moment
 from .errors import BuildError, Problem
 from .i18n import N_
+from .languages import SOURCE_LANGUAGE
 
 DATA_FILE = Path("data") / "assessments.yml"
 
@@ -61,7 +62,7 @@ class Assessment:
     title: dict
     short_title: dict
     plenary: Plenary
-    launch_date: dt.date
+    launch_date: dt.date | None
     launch_time: dt.time | None
     embargo: dt.datetime | None
     embargoed: bool
@@ -70,14 +71,18 @@ class Assessment:
     events: list[Event]
     videos: list = field(default_factory=list)
     key_messages: dict = field(default_factory=dict)
+    english_only: frozenset = frozenset()
 
     @property
     def timezone(self):
         return get_timezone(self.plenary.timezone)
 
     @property
-    def launch_moment(self) -> dt.datetime:
-        """The launch as an aware date-time: its time at the venue, or the start of its day there."""
+    def launch_moment(self) -> dt.datetime | None:
+        """The launch as an aware date-time: its time at the venue, or the start of its day there;
+        None when the data file records no launch date."""
+        if self.launch_date is None:
+            return None
         return dt.datetime.combine(self.launch_date, self.launch_time or dt.time(0, 0), tzinfo=self.timezone)
 
 
@@ -88,7 +93,14 @@ class AssessmentData:
     hidden: frozenset[str]
 
     def published(self) -> list[Assessment]:
-        return [a for a in self.assessments.values() if a.key not in self.hidden]
+        """The entries that get a launch page, a calendar and a place in the listing: not under
+        embargo, and with a launch date (the launch pages show one)."""
+        return [a for a in self.assessments.values() if a.key not in self.hidden and a.launch_date is not None]
+
+    def without_launch(self) -> list[Assessment]:
+        """Approved assessments whose launch date this project does not know (data/assessments.yml
+        leaves `launch` out): not yet shown on launch pages."""
+        return [a for a in self.assessments.values() if a.key not in self.hidden and a.launch_date is None]
 
 
 def load_assessments(root: Path, languages: list[str], now: dt.datetime, preview: bool = False) -> AssessmentData:
@@ -146,6 +158,7 @@ def _entry_texts(source, keys, value, required: list[str], problems) -> dict:
         problems.append(source.problem(keys, f"'{keys[-1]}' has no text for {', '.join(missing)}; the title is translated into "
                                               f"{', '.join(missing)}, so add its line there too (or remove that title's translation)"))
     return {lang: text for lang, text in value.items() if isinstance(text, str) and text.strip()}
+
 
 
 def _date(source, keys, value, problems) -> dt.date | None:
@@ -214,8 +227,15 @@ def _assessment(source, key, raw, plenaries, languages, now, problems) -> Assess
     plenary = plenaries.get(raw.get("plenary"))
     if plenary is None:
         problems.append(source.problem(base + ("plenary",), f"unknown plenary {raw.get('plenary')!r}; use one of: {', '.join(plenaries)}"))
+    if raw.get("launch") is not None and not isinstance(raw.get("launch"), dict):
+        problems.append(source.problem(base + ("launch",), "'launch' must be {date: YYYY-MM-DD, time: HH:MM or null}; "
+                                                          "leave it out when the launch date is not known"))
     launch = raw.get("launch") if isinstance(raw.get("launch"), dict) else {}
-    launch_date = _date(source, base + ("launch", "date"), launch.get("date"), problems)
+    launch_date = None
+    if launch.get("date") is not None:
+        launch_date = _date(source, base + ("launch", "date"), launch.get("date"), problems)
+    elif launch.get("time") is not None:
+        problems.append(source.problem(base + ("launch", "time"), "a launch time needs a launch date; add 'date: YYYY-MM-DD'"))
     launch_time = None
     if launch.get("time") is not None:
         try:
@@ -250,7 +270,7 @@ def _assessment(source, key, raw, plenaries, languages, now, problems) -> Assess
         return None
     return Assessment(key, title, short, plenary, launch_date, launch_time, embargo, embargoed,
                       list(raw.get("downloads") or []), list(raw.get("media_contacts") or []), events,
-                      list(raw.get("videos") or []), dict(key_messages))
+                      list(raw.get("videos") or []), dict(key_messages), frozenset(lang for lang in languages if lang not in title))
 
 
 def _event(source, keys, raw, languages, problems) -> Event | None:

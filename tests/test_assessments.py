@@ -83,8 +83,8 @@ def test_a_launch_with_a_time_shows_venue_time_and_utc(project):
 
 @pytest.mark.parametrize("old,new,expected", [
     ("launch: {date: 2018-03-26, time: null}", "launch: {date: 26 March 2018, time: null}", "'date' is '26 March 2018', not an ISO 8601 date"),
-    ("plenary: ipbes-7", "plenary: ipbes-9", "unknown plenary 'ipbes-9'; use one of: ipbes-6, ipbes-7"),
-    ("      ru: Доклад о глобальной оценке биоразнообразия и экосистемных услуг\n", "", "'title' has no text for ru"),
+    ("plenary: ipbes-7", "plenary: ipbes-99", "unknown plenary 'ipbes-99'; use one of: ipbes-6, ipbes-7, ipbes-9, ipbes-10, ipbes-11"),
+    ("      en: The global assessment report on biodiversity and ecosystem services\n", "", "'title' needs at least its English text"),
     ("    timezone: Europe/Paris", "    timezone: Paris", "unknown time zone 'Paris'"),
     ("launch: {date: 2019-05-06, time: null}", "launch: {date: 2019-05-06, time: null}\n    embargo: 2030-01-01T09:00", "has no UTC offset"),
 ])
