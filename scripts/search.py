@@ -18,13 +18,20 @@ English page shown inside another language (`data-ipbes-fallback`) is left to th
 """
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import gzip
+import http.server
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Iterable
 
@@ -185,3 +192,107 @@ def _index_language(binary: Path, folder: Path, lang: str, pages: list[str], sel
 def _last_lines(log: str, count: int = 4) -> str:
     lines = [line.strip() for line in log.splitlines() if line.strip()]
     return " / ".join(lines[-count:]) or "no output"
+
+
+# --- Measuring what search costs a reader (for `make bench`) ---------------------------------
+
+# How long to wait after a result shows for the browser to report the last responses.
+SETTLE_MS = 500
+TEXT_SUFFIXES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
+
+@contextlib.contextmanager
+def serve_site(directory: Path, headers: dict[str, str] | None = None):
+    """`directory` on a loopback port, gzipping text as most static hosts do (Pagefind's index
+    files are gzipped already), with extra response headers (e.g. a Content-Security-Policy)."""
+    extra = dict(headers or {})
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(directory), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+        def end_headers(self):
+            for name, value in extra.items():
+                self.send_header(name, value)
+            super().end_headers()
+
+        def send_head(self):
+            path = Path(self.translate_path(self.path))
+            if path.is_dir() and self.path.split("?")[0].endswith("/"):
+                path = path / "index.html"
+            if (path.suffix not in TEXT_SUFFIXES or not path.is_file()
+                    or "gzip" not in self.headers.get("Accept-Encoding", "")):
+                return super().send_head()
+            body = gzip.compress(path.read_bytes(), 6)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            if not isinstance(sys.exc_info()[1], ConnectionError):
+                super().handle_error(request, client_address)
+
+    server = Server(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def measure_first_query(browser, origin: str, page_path: str, queries: tuple[str, str],
+                        timeout_ms: int = 20_000) -> dict:
+    """In a fresh browser context: what a page load fetches of the search bundle before any
+    interaction (should be nothing), then the compressed bytes of the bundle fetched by a first
+    and by a second query (responses' encoded body sizes, as the browser received them), and
+    the time from pressing `/` and typing the first query to its first result on screen
+    (DEBOUNCE_MS of search.js included, as a reader waits it)."""
+    context = browser.new_context()
+    page = context.new_page()
+    finished: list = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    try:
+        page.goto(f"{origin}/{page_path.lstrip('/')}", wait_until="networkidle")
+        before = [r.url for r in finished if f"/{BUNDLE}/" in r.url]
+        results = page.locator(".ipbes-search__result")
+        measured = []
+        for number, query in enumerate(queries):
+            if number:
+                page.locator(".ipbes-search__input").fill("")
+                results.first.wait_for(state="detached", timeout=timeout_ms)
+            start = len(finished)
+            began = time.perf_counter()
+            if not number:
+                page.keyboard.press("/")
+            page.keyboard.type(query)
+            results.first.wait_for(state="visible", timeout=timeout_ms)
+            elapsed = (time.perf_counter() - began) * 1000
+            page.wait_for_timeout(SETTLE_MS)
+            fetched = [r for r in finished[start:] if f"/{BUNDLE}/" in r.url]
+            measured.append({"bytes": sum(_transferred(r) for r in fetched),
+                             "requests": len(fetched), "ms": round(elapsed)})
+    finally:
+        context.close()
+    return {"requests_before_search": len(before),
+            "first_query_bytes": measured[0]["bytes"], "first_query_requests": measured[0]["requests"],
+            "first_result_ms": measured[0]["ms"],
+            "second_query_bytes": measured[1]["bytes"], "second_query_requests": measured[1]["requests"]}
+
+
+def _transferred(request) -> int:
+    """The response body's size as it travelled (compressed). Chromium reports 0 for a worker's
+    own script, so that one is taken from its Content-Length."""
+    size = request.sizes()["responseBodySize"]
+    if not size:
+        response = request.response()
+        size = int(response.header_value("content-length") or 0) if response else 0
+    return size
