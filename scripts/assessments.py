@@ -19,7 +19,6 @@ from .datafiles import DataFile, load_data_file, missing_languages
 from .embargo import EmbargoError, is_embargoed, parse_moment
 from .errors import BuildError, Problem
 from .i18n import N_
-from .languages import SOURCE_LANGUAGE
 
 DATA_FILE = Path("data") / "assessments.yml"
 

@@ -20,7 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import assessments, content, engine, finish, i18n, pages, publications, stage, tokens, videos
+from . import (assessments, content, embargo_contract, engine, finish, i18n, pages, publications, safety, search, stage,
+               tokens, videos)
 from . import cache_dir
 from .brand.run import run_checks
 from .embargo import build_clock
@@ -79,6 +80,13 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
         clock = now if isinstance(now, dt.datetime) else build_clock(now)
     except ValueError as exc:
         raise BuildError([Problem(Path("--now"), None, str(exc))])
+    safety.check_out_dir(root, out)
+    with safety.build_lock(root, report=report):
+        return _build(root, out, shared, languages, jobs, report, clock)
+
+
+def _build(root: Path, out: Path, shared: SharedConfig, languages: list[str], jobs: int | None, report,
+           clock: dt.datetime) -> Path:
     begun = started = time.perf_counter()
     problems = check_sources(shared, languages, clock)
     if problems:
@@ -153,8 +161,17 @@ def finish_site(root: Path, shared: SharedConfig, sources, manifests: dict, stag
     finish.write_sitemaps(staging, sources.versions, languages, shared.site_url, shared.source_language)
     finish.finish_root(root, staging, languages, shared.source_language, shared.site_url)
     started = time.perf_counter()
-    finish.apply_security_policy(staging)
-    report(f"Security policy on every page in {time.perf_counter() - started:.1f} s")
+    indexes = search.index_site(staging, languages)
+    report(f"Search indexes in {time.perf_counter() - started:.1f} s ("
+           + ", ".join(f"{lang} {info['index_bytes'] // 1000} kB" for lang, info in indexes.items()) + ")")
+    started = time.perf_counter()
+    allowed = finish.template_hashes(root, shared.site_url, languages)
+    finish.apply_security_policy(staging, allowed)
+    problems = finish.check_output_policy(staging, allowed, manifests, jobs)
+    problems += embargo_contract.check_embargo(staging, stage.embargo_items(sources))
+    if problems:
+        raise BuildError(problems)
+    report(f"Security policy, output policy and embargo checked on every file in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     if source_findings is None:
         source_findings = check_brand_sources(root)[0]
@@ -169,7 +186,7 @@ def finish_site(root: Path, shared: SharedConfig, sources, manifests: dict, stag
     problems = finish.check_contract(staging, manifests)
     if problems:
         raise BuildError(problems)
-    _swap(staging, out)
+    safety.publish(staging, out)
     return out
 
 
@@ -183,6 +200,7 @@ def assemble_site(root: Path, parts: Path, out: Path | None = None, report=print
     missing = [lang for lang in shared.languages if lang not in languages]
     if missing:
         raise BuildError([Problem(Path(parts), None, f"no built folder for {', '.join(missing)}; build every language before assembling")])
+    safety.check_out_dir(root, out)
     staging = out.with_name(f".{out.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -198,13 +216,3 @@ def assemble_site(root: Path, parts: Path, out: Path | None = None, report=print
         raise
     report(f"Site assembled into {out}")
     return out
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` with two renames, so readers of `out` never see half a site."""
-    old = out.with_name(f".{out.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)

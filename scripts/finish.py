@@ -92,13 +92,14 @@ def _pdf_task(args) -> tuple[str, str, int, list]:
                                                               "the factsheet.html template must keep it")])
     cover = Path(item["cover"])
     facts = [tuple(f) for f in item["facts"]]
-    document = publications.print_document(root, item["lang"], item["title"], body, cover, facts, item["figures"], partners, token_css)
+    document = publications.print_document(root, item["lang"], item["title"], body, cover, facts, item["figures"], partners, token_css,
+                                           description=item.get("description"))
     out = page.parent / item["name"]
     findings = _print_findings(root, document, item)
     if any(f.severity == "error" for f in findings):
         return str(page), "", 0, findings
     try:
-        publications.render_pdf(document, out, root, cover, cache_dir(root) / "pdf")
+        publications.render_pdf(document, out, root, cover, cache_dir(root) / "pdf", page_url=item["url"])
     except BuildError:
         raise
     except Exception as exc:  # WeasyPrint's own errors: the editor needs the page, not a traceback
@@ -115,7 +116,8 @@ def _print_findings(root: Path, document: str, item: dict) -> list:
     settings = load_rules(root)
     partners = settings.options["back-cover-partners"].get("partners", [])
     return check_print_document(document, item["lang"], root, logo_files(root), partners, settings.severity,
-                                relative(Path(item["source"]), root), item.get("cover_line"))
+                                relative(Path(item["source"]), root), item.get("cover_line"),
+                                publications.PrintFetcher(root, Path(item["cover"])).path)
 
 
 def finish_languages(root: Path, stage_root: Path, site: Path, manifests: dict[str, dict], jobs: int, report=print) -> list:
@@ -220,5 +222,41 @@ def finish_root(root: Path, site: Path, languages: list[str], source_language: s
     write_root(site, Path(root), languages, source_language, site_url, token_css)
 
 
-def apply_security_policy(site: Path) -> None:
-    csp.apply_csp(site)
+def template_hashes(root: Path, site_url: str, languages: list[str]) -> set[str]:
+    """The inline scripts the templates own: the only ones the policy allows."""
+    from urllib.parse import urlparse
+    import material
+    from .output_policy import template_script_hashes
+    base = urlparse(site_url).path or "/"
+    paths = ["/"] + [f"{base.rstrip('/')}/{lang}/" for lang in languages]
+    return template_script_hashes([Path(root) / "overrides", Path(material.__file__).parent / "templates"], paths)
+
+
+def apply_security_policy(site: Path, allowed: set[str]) -> None:
+    csp.apply_csp(site, allowed)
+
+
+def _policy_task(args) -> list[Problem]:
+    from .output_policy import check_site
+    folder, allowed, sources = args
+    return check_site(Path(folder), allowed, lambda path: (Path(sources[str(path)]), None) if str(path) in sources else None)
+
+
+def check_output_policy(site: Path, allowed: set[str], manifests: dict[str, dict], jobs: int) -> list[Problem]:
+    """Every HTML, SVG and XML file of the output parsed and held to the output policy, one
+    language per process; a breach names the Markdown source of its page."""
+    from .output_policy import check_html, check_xml
+    jobs_args = []
+    for lang, manifest in manifests.items():
+        sources = {str(site / lang / (page["url"] + "index.html")): page["source"] for page in manifest["pages"].values()}
+        jobs_args.append((str(site / lang), allowed, sources))
+    problems: list[Problem] = []
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for found in pool.map(_policy_task, jobs_args):
+            problems += found
+    for path in sorted(site.iterdir()):
+        if path.is_file() and path.suffix == ".html":
+            problems += [Problem(path, None, f"{b.message}: {b.excerpt}") for b in check_html(path.read_text(encoding="utf-8"), allowed, path)]
+        elif path.is_file() and path.suffix in (".xml", ".svg"):
+            problems += [Problem(path, None, f"{b.message}: {b.excerpt}") for b in check_xml(path.read_bytes(), path)]
+    return problems

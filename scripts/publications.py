@@ -55,7 +55,7 @@ PRINT_ORIGIN = "https://print.ipbes.invalid/"
 #: The PDF flavour: tagged PDF/UA-1 (PDF 1.7), with XMP metadata and DisplayDocTitle.
 PDF_VARIANT = "pdf/ua-1"
 #: Longest key figure written as text ("SDG 15", "2016"); a longer one is a sentence.
-MAX_FIGURE_TEXT = 24
+MAX_FIGURE_TEXT = 48
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import html
 import json
 import os
 import posixpath
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +43,9 @@ from .languages import language
 from .site_config import SharedConfig
 
 ASSETS = "assets/ipbes"
-STYLESHEETS = [f"{ASSETS}/fonts/fonts.css", f"{ASSETS}/tokens.css", f"{ASSETS}/site.css"]
+STYLESHEETS = [f"{ASSETS}/fonts/fonts.css", f"{ASSETS}/tokens.css", f"{ASSETS}/site.css", f"{ASSETS}/search.css"]
+SCRIPTS = [f"{ASSETS}/site.js", f"{ASSETS}/search.js"]
+SEARCH_KINDS = {"fact sheet": "factsheet", "news post": "news", "home page": "page", "page": "page"}
 FEED_TITLE = N_("IPBES news")
 MEDIA_TYPES = publications.RASTER_TYPES | {".svg", ".vtt", ".mp4", ".webm", ".mp3", ".ogg", ".pdf"}
 ENGINE_PLUGINS = ("search", "blog")
@@ -315,12 +318,21 @@ def _alternates(src: Sources, rel: str, lang: str, generated_rel: bool = True) -
             "x_default": x_default}
 
 
+def search_kind(page: StagedPage) -> str:
+    """The kind a search result is filtered by (scripts/search.py KINDS)."""
+    if page.rel.startswith("assessments/") and page.meta.get("template") == "assessment.html":
+        return "assessment"
+    if page.meta.get("listing") == "videos":
+        return "video"
+    return SEARCH_KINDS[page_type(page.rel, page.meta)]
+
+
 def page_data(src: Sources, lang: str, page: StagedPage, context: dict) -> dict:
     """What the templates show beside the page's own text (front matter `ipbes:`)."""
     info = language(lang)
     source = src.source_language
     alt = _alternates(src, page.rel, lang)
-    data = {"lang": lang, "dir": info.direction, **alt}
+    data = {"lang": lang, "dir": info.direction, "kind": search_kind(page), **alt}
     state = context["states"].get(page.rel)
     source_entry = next((e for e in alt["alternates"] if e["lang"] == source), None)
     data["translation"] = {
@@ -411,8 +423,9 @@ def stage_language(src: Sources, lang: str, out: Path, site_dir: Path) -> dict:
 
     # Shared media, fonts, logos, tokens, non-Markdown files of the language folder.
     media = root / pages.SHARED_MEDIA_DIR
+    withheld = embargoed_media(src)
     for path in sorted(media.rglob("*")) if media.is_dir() else []:
-        if path.is_file() and path.suffix.lower() in MEDIA_TYPES:
+        if path.is_file() and path.suffix.lower() in MEDIA_TYPES and path.relative_to(media).as_posix() not in withheld:
             put_file(f"{pages.SHARED_MEDIA}/{path.relative_to(media).as_posix()}", path)
     for folder, target in (("brand/fonts", "fonts"), ("brand/logos", "logos")):
         for path in sorted((root / folder).iterdir()):
@@ -429,7 +442,8 @@ def stage_language(src: Sources, lang: str, out: Path, site_dir: Path) -> dict:
         put_file("news/.authors.yml", root / "docs" / src.source_language / "news" / ".authors.yml")
 
     # Posters of videos: drawn once per title and language (cached), published as media.
-    found, _ = scan.check_embeds(root / "docs", [lang], media)
+    found = [item for page in staged if page.source.suffix == ".md"
+             for item in scan.find_embeds(page.source, page.body, media, tuple(src.languages))[0]]
     wanted = [(item.embed.title, True) for item in found if item.embed.kind == "video" and not item.embed.poster]
     for entry in src.videos:
         if entry.stand_in or "poster" not in entry.options:
@@ -525,6 +539,56 @@ def stage_language(src: Sources, lang: str, out: Path, site_dir: Path) -> dict:
     return manifest
 
 
+MEDIA_REFERENCE = re.compile(r"media/([^\s)\"'<>|]+)")
+
+
+def media_references(text: str) -> set[str]:
+    """Files under docs/media/ a page names (links, images, embed options, cover images)."""
+    return {match.group(1).rstrip(".,;:") for match in MEDIA_REFERENCE.finditer(text[:1_000_000])}
+
+
+def embargoed_media(src: Sources) -> set[str]:
+    """Media files named only by embargoed pages: they stay out of the output with them."""
+    if src.preview:
+        return set()
+    hidden, shown = set(), set()
+    for (lang, rel), page in src.pages.items():
+        names = media_references(page.front + "\n" + page.body)
+        if isinstance(page.meta.get("cover_image"), str):
+            names.add(page.meta["cover_image"])
+        (hidden if (lang, rel) in src.embargoed else shown).update(names)
+    for path in (src.root / "data").glob("*.yml"):
+        shown.update(media_references(path.read_text(encoding="utf-8-sig")))
+    return hidden - shown
+
+
+def embargo_items(src: Sources) -> list:
+    """What must not appear anywhere in the output while the embargo holds (embargo_contract)."""
+    from .embargo_contract import EmbargoedItem
+    if src.preview:
+        return []
+    items = []
+    withheld = embargoed_media(src)
+    for (lang, rel), page in sorted(src.pages.items()):
+        if (lang, rel) not in src.embargoed:
+            continue
+        sentences = [line.strip() for line in page.body.splitlines()
+                     if len(line.strip()) > 40 and not line.lstrip().startswith(("#", "/", "<", "!", "|", "-", "*", "`"))][:3]
+        names = {name for name in media_references(page.front + "\n" + page.body) if name in withheld}
+        items.append(EmbargoedItem(source=page.path, titles=(page.title,), sentences=tuple(sentences),
+                                   file_names=tuple(sorted(Path(n).name for n in names)),
+                                   url_paths=(f"{lang}/{pages.page_url(rel)}",) if pages.page_url(rel) else (),
+                                   files=tuple(src.root / pages.SHARED_MEDIA_DIR / n for n in sorted(names)
+                                               if (src.root / pages.SHARED_MEDIA_DIR / n).is_file())))
+    data_file = src.root / assessments.DATA_FILE
+    for key in sorted(src.data.hidden):
+        entry = src.data.assessments[key]
+        titles = tuple(sorted({t for t in entry.title.values() if t}))  # short titles ("Africa") are common words
+        items.append(EmbargoedItem(source=data_file, titles=titles,
+                                   url_paths=tuple(f"{lang}/assessments/{key}/" for lang in src.languages)))
+    return items
+
+
 def _title_of(page: StagedPage) -> str:
     hero = page.meta.get("hero") if isinstance(page.meta.get("hero"), dict) else {}
     if isinstance(hero.get("title"), str):
@@ -574,8 +638,7 @@ def _factsheet(src: Sources, lang: str, page: StagedPage, gettext) -> tuple[dict
     entry = src.data.assessments[page.meta["assessment"]]
     info = assessments.page_context(entry, shown if entry.title.get(shown) else src.source_language, src.clock)
     shown_gettext = i18n.translations(str(src.root / "locales"), shown).gettext
-    facts = [(shown_gettext(publications.PLENARY_LABEL), f"{info['plenary']}, {info['place']}, {info['dates']}"),
-             (shown_gettext(publications.LAUNCH_LABEL), info["launch"]["date"])]
+    facts = publications.cover_facts(info, shown_gettext)
     figures = publications.key_figures(page.meta, shown)
     cover = src.root / publications.MEDIA_DIR / page.meta["cover_image"]
     name = f"ipbes-factsheet-{page.meta['assessment']}-{shown}.pdf"
@@ -584,7 +647,7 @@ def _factsheet(src: Sources, lang: str, page: StagedPage, gettext) -> tuple[dict
             "cover_image": f"{pages.SHARED_MEDIA}/{page.meta['cover_image']}", "cover_size": list(publications.image_size(cover)),
             "back": publications.back_cover(src.partners, shown, shown_gettext), "lang": shown}
     pdf = {"rel": page.rel, "name": name, "lang": shown, "title": title, "cover": str(cover), "facts": [list(f) for f in facts],
-           "figures": figures, "source": str(page.source), "cover_line": _key_line(src.page(shown, page.rel).front, "cover_image")
+           "figures": figures, "source": str(page.source), "description": page.meta.get("description"), "cover_line": _key_line(src.page(shown, page.rel).front, "cover_image")
            if src.page(shown, page.rel) else None}
     return data, pdf
 
@@ -652,7 +715,7 @@ def staged_config(src: Sources, lang: str, out: Path, site_dir: Path, fallbacks:
     if data.get("site_description"):
         data["site_description"] = _text(_translated(gettext, data["site_description"]))
     data["extra_css"] = STYLESHEETS + [css for css in data.get("extra_css", []) if css not in STYLESHEETS]
-    data["extra_javascript"] = list(data.get("extra_javascript", [])) + [f"{ASSETS}/site.js"]
+    data["extra_javascript"] = list(data.get("extra_javascript", [])) + SCRIPTS
     hidden = src.hidden(lang)
     if data.get("nav") is not None and not src.preview:
         data["nav"] = pages.prune_nav(data["nav"], hidden)

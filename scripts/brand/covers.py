@@ -150,20 +150,20 @@ def check_cover_image(path: Path, templates, threshold: float, severity: str, wh
 
 
 def check_print_document(document: str, lang: str, root: Path, logos: dict[str, Path], partners: list[str],
-                         severities: dict, where: str, line: int | None = None) -> list[Finding]:
+                         severities: dict, where: str, line: int | None = None, resolve=None) -> list[Finding]:
     """The logo policy on a PDF checked from what it is built of, before anything is rendered:
     the print document's covers (their logo files compared by content with the official ones)
-    and the statement; the cover image itself is checked as a source (cover-image-logo)."""
-    from urllib.parse import unquote, urlparse
+    and the statement; the cover image itself is checked as a source (cover-image-logo).
+    `resolve`: a URL of the document to the file the renderer would load (PrintFetcher.path)."""
+    import html as htmllib
     from ..htmlparts import inner_html
     official = {path.read_bytes(): name for name, path in logos.items()}
 
     def logos_in(section: str) -> list[str]:
         found = []
         for src in IMG_SRC.findall(section):
-            parsed = urlparse(src)
-            target = Path(unquote(parsed.path)) if parsed.scheme == "file" else Path(root) / src
-            data = target.read_bytes() if target.is_file() else b""
+            target = resolve(htmllib.unescape(src)) if resolve else None
+            data = target.read_bytes() if target is not None and target.is_file() else b""
             if data in official:
                 found.append(official[data])
         return found
