@@ -64,12 +64,20 @@ def check_sources(shared: SharedConfig, languages: list[str], now: dt.datetime |
     return problems
 
 
+def output_path(root: Path, out: Path | None) -> Path:
+    """The output's absolute path, not following it: `site` is a link to the published
+    version, and the next build replaces the link, never writes through it."""
+    out = Path(out) if out else Path(root) / "site"
+    out = out if out.is_absolute() else Path.cwd() / out
+    return out.parent.resolve() / out.name
+
+
 def build_site(root: Path, out: Path | None = None, languages: list[str] | None = None,
                jobs: int | None = None, report=print, now: str | dt.datetime | None = None) -> Path:
     """Stage, engine, finish, with the build's clock at `now` (default: the real time):
     embargoed pages and data entries are left out of every output until the clock passes them."""
     root = Path(root).resolve()
-    out = Path(out or root / "site").resolve()
+    out = output_path(root, out)
     shared = load_shared_config(root / "mkdocs.yml")
     languages = languages or shared.languages
     unknown = [code for code in languages if code not in shared.languages]
@@ -194,7 +202,7 @@ def assemble_site(root: Path, parts: Path, out: Path | None = None, report=print
     """Joins language folders built separately (`parts/<lang>/`, one CI job each) into one
     site, then finishes it as a whole build does (staging again for the manifests)."""
     root = Path(root).resolve()
-    out = Path(out or root / "site").resolve()
+    out = output_path(root, out)
     shared = load_shared_config(root / "mkdocs.yml")
     languages = [lang for lang in shared.languages if (Path(parts) / lang).is_dir()]
     missing = [lang for lang in shared.languages if lang not in languages]
