@@ -10,7 +10,7 @@ from ..content import read_front_matter
 from ..languages import UN_LANGUAGES
 from ..pages import SHARED_MEDIA_DIR
 from . import covers, files, text
-from .findings import Finding, relative
+from .findings import Finding, cap_findings, relative
 from .logos import load_templates
 from .rules import load_rules
 
@@ -111,4 +111,4 @@ def run_checks(root: Path, site: Path | None = None, site_name: str = "site", so
     findings = list(sources) if sources is not None else check_sources(root)
     if site is not None and Path(site).is_dir():
         findings += check_site(root, site, site_name)
-    return sorted(set(findings), key=lambda f: (f.file, f.line or 0, f.rule, f.message))
+    return sorted(set(cap_findings(findings)), key=lambda f: (f.file, f.line or 0, f.rule, f.message))
