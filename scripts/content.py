@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import os
 import re
 from pathlib import Path
 
@@ -280,8 +281,8 @@ def embargoed_pages(docs_root: Path, languages: list[str], now: datetime.datetim
         for path in sorted(base.rglob("*.md")):
             meta, problems = read_front_matter(path)
             rel = path.relative_to(base).as_posix()
-            if not meta and problems:
-                found[(lang, rel)] = UNREADABLE
+            if problems and (not meta or "embargo" in meta):
+                found[(lang, rel)] = meta.get("embargo") or UNREADABLE
                 continue
             if meta.get("embargo") is not None:
                 try:
@@ -307,16 +308,76 @@ def available_templates(overrides: Path) -> set[str]:
     return names - {"base.html"}
 
 
+def path_outside(base: Path, value: str, where: str = "docs/media/") -> str | None:
+    """Why `value`, a path an editor wrote, does not name a place inside `base` (absolute,
+    climbing out with '..', or through a symbolic link), or None."""
+    if "\x00" in value:
+        return "holds a NUL character; write the file's path under " + where
+    problem = bidi_problem(value)
+    if problem:
+        return problem
+    if value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", value) or Path(value).is_absolute():
+        return f"is an absolute path; give the file's path under {where}, like covers/africa.jpg"
+    base = Path(base)
+    try:
+        inside = (base / value).resolve().is_relative_to(base.resolve())
+    except (OSError, RuntimeError, ValueError):
+        inside = False
+    if not inside:
+        return f"leads outside {where} (through '..' or a symbolic link); put the file under {where} and give its path there"
+    return None
+
+
+def check_paths(root: Path) -> list[Problem]:
+    """Every file under docs/ is a plain file or folder of the repository: no symbolic link
+    (to /etc/passwd, to a folder outside the checkout), no file name with a bidirectional
+    control character, and no fact sheet's `cover_image` that leaves docs/media/."""
+    root = Path(root)
+    docs = root / "docs"
+    problems = []
+    for folder, dirs, files in os.walk(docs, followlinks=False):
+        for name in sorted(dirs + files):
+            path = Path(folder) / name
+            if path.is_symlink():
+                try:
+                    target = os.readlink(path)
+                except OSError:
+                    target = "?"
+                problems.append(Problem(path, None, f"is a symbolic link (to {quoted(target)}); links are not published, as they "
+                                                    "can reach files outside the repository: put a copy of the file here instead"))
+            problem = bidi_problem(name)
+            if problem:
+                problems.append(Problem(path, None, f"the file name {name!r}: {problem}"))
+        dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
+    for page in sorted(docs.glob("*/**/*.md")):
+        if page.is_symlink() or not page.is_file():
+            continue
+        meta, _, lines = read_front_matter_lines(page)
+        value = meta.get("cover_image")
+        if isinstance(value, str):
+            problem = path_outside(docs / "media", value)
+            if problem:
+                problems.append(Problem(page, lines.get("cover_image", 2), f"cover image '{quoted(value)}' {problem}"))
+    return problems
+
+
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".avif"}
 
 
 def check_image_sizes(docs_root: Path, limit_kb: int) -> list[Problem]:
-    """Readers on slow connections pay for every byte: an image over the limit is refused."""
+    """Readers on slow connections pay for every byte: an image over the limit is refused;
+    so is one that is broken, not the type its name says, or over the pixel limits
+    (`images.image_problem`), before any variant is made of it."""
+    from .images import FORMAT_OF, image_problem
     problems = []
     for path in sorted(Path(docs_root).rglob("*")):
-        if path.suffix.lower() in IMAGE_TYPES and path.is_file():
+        if path.suffix.lower() in IMAGE_TYPES and path.is_file() and not path.is_symlink():
             size = path.stat().st_size
             if size > limit_kb * 1000:
                 problems.append(Problem(path, None, f"the image is {size / 1000:.0f} kB, over the {limit_kb} kB limit; "
                                                     "save it smaller (at most 2000 pixels wide, JPEG quality about 80) or as WebP"))
+            elif path.suffix.lower() in FORMAT_OF:
+                problem = image_problem(path)
+                if problem:
+                    problems.append(Problem(path, None, problem))
     return problems

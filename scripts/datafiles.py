@@ -90,7 +90,33 @@ def parse_yaml(text: str, path: Path, first_line: int = 1,
         except yaml.YAMLError as exc:
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             return ParsedYaml(None, None, [Problem(path, first_line + error_line(exc, text), invalid.format(reason))])
+    except (ValueError, OverflowError) as exc:  # a date like 2026-13-45, an integer of 5,000 digits
+        line, value = _unreadable_scalar(text)
+        return ParsedYaml(None, None, [Problem(path, first_line + line, f"the value {quoted(value)!r} cannot be read ({exc}); "
+                                                                        "correct it, or put it in quotes to keep it as text")])
     return ParsedYaml(data, node, node_problems(node, path, first_line))
+
+
+def _unreadable_scalar(text: str) -> tuple[int, str]:
+    """(line within text, value) of the first scalar that cannot be built, or (0, "")."""
+    loader = yaml.SafeLoader(text)
+    try:
+        pending = [loader.get_single_node()]
+        while pending:
+            node = pending.pop(0)
+            if isinstance(node, yaml.ScalarNode):
+                try:
+                    loader.construct_object(node)
+                except (ValueError, OverflowError, yaml.YAMLError):
+                    return node.start_mark.line, node.value
+            elif isinstance(node, yaml.SequenceNode):
+                pending.extend(node.value)
+            elif isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    pending.extend((key, value))
+    finally:
+        loader.dispose()
+    return 0, ""
 
 
 def _compose(text: str, loader_class) -> tuple[yaml.Node | None, object]:
