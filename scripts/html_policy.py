@@ -211,4 +211,4 @@ def check_html(path: Path, text: str, start_line: int = 1) -> list[Problem]:
             problem = url_problem(match.group(1))
             if problem:
                 problems.append(Problem(path, line_of(match.start(1)), problem))
-    return sorted(problems, key=lambda p: p.line or 0)
+    return sorted(dict.fromkeys(problems), key=lambda p: p.line or 0)
