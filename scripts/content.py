@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from .embargo import EmbargoError, is_embargoed, parse_moment
-from .datafiles import BOM, FAST_LOADER, bidi_problem, event_problems, parse_yaml
+from .datafiles import BOM, bidi_problem, parse_yaml
 from .errors import Problem
 from .html_policy import check_html
 from .limits import MAX_FINDINGS_PER_RULE, MAX_LINE_CHARS, MAX_PAGE_BYTES, more_of_the_same, quoted
@@ -173,15 +173,6 @@ def _node_key_lines(node) -> dict[str, int]:
             if isinstance(key, yaml.ScalarNode):
                 lines.setdefault(key.value, key.start_mark.line + 2)
     return lines
-
-
-def _key_lines(block: str) -> dict[str, int]:
-    """The file line of each top-level key of a front matter block (as parsed)."""
-    try:
-        node = yaml.compose(block.removeprefix(BOM), Loader=FAST_LOADER) if not event_problems(block, Path()) else None
-    except yaml.YAMLError:
-        return {}
-    return _node_key_lines(node)
 
 
 def _type_name(expected) -> str:
