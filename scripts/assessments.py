@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_interval, format_time, get_timezone
+from babel.dates import format_datetime, get_timezone
 
+from . import formatting
 from .datafiles import DataFile, load_data_file, missing_languages
 from .embargo import EmbargoError, is_embargoed, parse_moment
 from .errors import BuildError, Problem
@@ -60,7 +61,7 @@ class Assessment:
     title: dict
     short_title: dict
     plenary: Plenary
-    launch_date: dt.date
+    launch_date: dt.date | None
     launch_time: dt.time | None
     embargo: dt.datetime | None
     embargoed: bool
@@ -69,14 +70,18 @@ class Assessment:
     events: list[Event]
     videos: list = field(default_factory=list)
     key_messages: dict = field(default_factory=dict)
+    english_only: frozenset = frozenset()
 
     @property
     def timezone(self):
         return get_timezone(self.plenary.timezone)
 
     @property
-    def launch_moment(self) -> dt.datetime:
-        """The launch as an aware date-time: its time at the venue, or the start of its day there."""
+    def launch_moment(self) -> dt.datetime | None:
+        """The launch as an aware date-time: its time at the venue, or the start of its day there;
+        None when the data file records no launch date."""
+        if self.launch_date is None:
+            return None
         return dt.datetime.combine(self.launch_date, self.launch_time or dt.time(0, 0), tzinfo=self.timezone)
 
 
@@ -87,7 +92,14 @@ class AssessmentData:
     hidden: frozenset[str]
 
     def published(self) -> list[Assessment]:
-        return [a for a in self.assessments.values() if a.key not in self.hidden]
+        """The entries that get a launch page, a calendar and a place in the listing: not under
+        embargo, and with a launch date (the launch pages show one)."""
+        return [a for a in self.assessments.values() if a.key not in self.hidden and a.launch_date is not None]
+
+    def without_launch(self) -> list[Assessment]:
+        """Approved assessments whose launch date this project does not know (data/assessments.yml
+        leaves `launch` out): not yet shown on launch pages."""
+        return [a for a in self.assessments.values() if a.key not in self.hidden and a.launch_date is None]
 
 
 def load_assessments(root: Path, languages: list[str], now: dt.datetime, preview: bool = False) -> AssessmentData:
@@ -131,6 +143,21 @@ def _texts(source, keys, value, languages, problems) -> dict:
     if missing:
         problems.append(source.problem(keys, f"'{keys[-1]}' has no text for {', '.join(missing)}; add one line per language"))
     return value
+
+
+def _entry_texts(source, keys, value, required: list[str], problems) -> dict:
+    """An assessment's own texts: English first, translations later. `required`: the source
+    language, and every language the entry's title is translated into (an entry shown in a
+    language shows all its texts in it; where its title is missing it is shown in English)."""
+    if not isinstance(value, dict):
+        problems.append(source.problem(keys, f"'{keys[-1]}' must give a text per language, at least in {required[0]}"))
+        return {}
+    missing = missing_languages(value, required)
+    if missing:
+        problems.append(source.problem(keys, f"'{keys[-1]}' has no text for {', '.join(missing)}; the title is translated into "
+                                              f"{', '.join(missing)}, so add its line there too (or remove that title's translation)"))
+    return {lang: text for lang, text in value.items() if isinstance(text, str) and text.strip()}
+
 
 
 def _date(source, keys, value, problems) -> dt.date | None:
@@ -192,13 +219,22 @@ def _assessment(source, key, raw, plenaries, languages, now, problems) -> Assess
              "videos", "key_messages"}
     for unknown in sorted(set(raw) - known):
         problems.append(source.problem(base + (unknown,), f"unknown key '{unknown}' in assessment '{key}'; known keys: {', '.join(sorted(known))}"))
-    title = _texts(source, base + ("title",), raw.get("title"), languages, problems)
-    short = _texts(source, base + ("short_title",), raw.get("short_title"), languages, problems)
+    source_language = "en" if "en" in languages else languages[0]
+    title = _entry_texts(source, base + ("title",), raw.get("title"), [source_language], problems)
+    translated = [lang for lang in languages if lang in title] or [source_language]
+    short = _entry_texts(source, base + ("short_title",), raw.get("short_title"), translated, problems)
     plenary = plenaries.get(raw.get("plenary"))
     if plenary is None:
         problems.append(source.problem(base + ("plenary",), f"unknown plenary {raw.get('plenary')!r}; use one of: {', '.join(plenaries)}"))
+    if raw.get("launch") is not None and not isinstance(raw.get("launch"), dict):
+        problems.append(source.problem(base + ("launch",), "'launch' must be {date: YYYY-MM-DD, time: HH:MM or null}; "
+                                                          "leave it out when the launch date is not known"))
     launch = raw.get("launch") if isinstance(raw.get("launch"), dict) else {}
-    launch_date = _date(source, base + ("launch", "date"), launch.get("date"), problems)
+    launch_date = None
+    if launch.get("date") is not None:
+        launch_date = _date(source, base + ("launch", "date"), launch.get("date"), problems)
+    elif launch.get("time") is not None:
+        problems.append(source.problem(base + ("launch", "time"), "a launch time needs a launch date; add 'date: YYYY-MM-DD'"))
     launch_time = None
     if launch.get("time") is not None:
         try:
@@ -214,15 +250,16 @@ def _assessment(source, key, raw, plenaries, languages, now, problems) -> Assess
             problems.append(source.problem(base + ("embargo",), str(exc)))
     events = []
     for index, item in enumerate(raw.get("events") or []):
-        event = _event(source, base + ("events", index), item, languages, problems)
+        event = _event(source, base + ("events", index), item, translated, problems)
         if event:
             events.append(event)
     key_messages = raw.get("key_messages") or {}
     if not isinstance(key_messages, dict) or any(not isinstance(v, list) for v in key_messages.values()):
         problems.append(source.problem(base + ("key_messages",), "'key_messages' must give a list of messages per language: {en: [...], fr: [...]}"))
-    elif key_messages and [lang for lang in languages if not key_messages.get(lang)]:
-        missing = [lang for lang in languages if not key_messages.get(lang)]
-        problems.append(source.problem(base + ("key_messages",), f"'key_messages' has none for {', '.join(missing)}; give them in all six languages or none"))
+    elif key_messages and [lang for lang in translated if not key_messages.get(lang)]:
+        missing = [lang for lang in translated if not key_messages.get(lang)]
+        problems.append(source.problem(base + ("key_messages",), f"'key_messages' has none for {', '.join(missing)}; give them in every "
+                                                                 "language the title is translated into, or none"))
     if not isinstance(raw.get("videos", []), list):
         problems.append(source.problem(base + ("videos",), "'videos' must be a list of keys from data/videos.yml"))
     for name in ("downloads", "media_contacts"):
@@ -232,7 +269,7 @@ def _assessment(source, key, raw, plenaries, languages, now, problems) -> Assess
         return None
     return Assessment(key, title, short, plenary, launch_date, launch_time, embargo, embargoed,
                       list(raw.get("downloads") or []), list(raw.get("media_contacts") or []), events,
-                      list(raw.get("videos") or []), dict(key_messages))
+                      list(raw.get("videos") or []), dict(key_messages), frozenset(lang for lang in languages if lang not in title))
 
 
 def _event(source, keys, raw, languages, problems) -> Event | None:
@@ -259,28 +296,26 @@ def unknown_videos(data: AssessmentData, video_keys: set[str], root: Path) -> li
 
 
 def place(city: dict, country: str, lang: str, venue: dict | None = None) -> str:
-    """'Paris (UNESCO headquarters), France' in the page's language; the country from CLDR."""
-    opening, closing = ("（", "）") if lang == "zh" else (" (", ")")
-    where = city[lang] + (f"{opening}{venue[lang]}{closing}" if venue else "")
-    separator = "，" if lang == "zh" else "، " if lang == "ar" else ", "
-    return f"{where}{separator}{Locale.parse(lang).territories.get(country, country)}"
+    """'Paris (UNESCO headquarters), France', '法国巴黎教科文组织总部' in the page's language."""
+    return formatting.format_place(city[lang], country, lang, venue[lang] if venue else None)
 
 
 def date_range(start: dt.date, end: dt.date, lang: str) -> str:
-    return format_interval(start, end, skeleton="yMMMMd", locale=lang) if end != start else format_date(start, "long", locale=lang)
+    return formatting.format_date_range(start, end, lang)
 
 
 def page_context(entry: Assessment, lang: str, now: dt.datetime) -> dict:
-    """Everything a launch page shows, already formatted for the page's locale."""
+    """Everything a launch page shows, already formatted for the page's locale: no template
+    or caller joins or formats any of these values again."""
     plenary = entry.plenary
     moment = entry.launch_moment
     tz = entry.timezone
-    launch = {"date": format_date(entry.launch_date, "full", locale=lang), "iso": moment.isoformat(),
+    launch = {"date": formatting.format_date(entry.launch_date, lang, "full"), "iso": moment.isoformat(),
               "upcoming": moment > now, "has_time": entry.launch_time is not None,
               "utc_offset": format_datetime(moment, "ZZZZ", tzinfo=tz, locale=lang)}
     if entry.launch_time is not None:
-        launch["local_time"] = format_time(moment, "short", tzinfo=tz, locale=lang)
-        launch["utc_time"] = format_datetime(moment, "short", tzinfo=get_timezone("UTC"), locale=lang)
+        launch["local_time"] = formatting.format_time(moment, lang, tz)
+        launch["utc_time"] = formatting.format_moment(moment, lang, get_timezone("UTC"))
     events = [{"id": "plenary", "title": None, "plenary": plenary.name,
                "when": date_range(plenary.start, plenary.end, lang),
                "place": place(plenary.city, plenary.country, lang, plenary.venue), "ics": "plenary.ics"}]
@@ -293,7 +328,7 @@ def page_context(entry: Assessment, lang: str, now: dt.datetime) -> dict:
             "downloads": [{"label": d["label"][lang], "url": d["url"]} for d in entry.downloads],
             "media_contacts": entry.media_contacts, "embargoed": entry.embargoed,
             "key_messages": entry.key_messages.get(lang, []), "videos": entry.videos,
-            "embargo": format_datetime(entry.embargo, "long", locale=lang) if entry.embargo else None}
+            "embargo": formatting.format_datetime(entry.embargo, lang, "long") if entry.embargo else None}
 
 
 def summary(entry: Assessment, lang: str, gettext) -> str:
@@ -301,7 +336,7 @@ def summary(entry: Assessment, lang: str, gettext) -> str:
     return gettext(SUMMARY) % {"title": entry.title[lang], "plenary": plenary.name,
                                "place": place(plenary.city, plenary.country, lang, plenary.venue),
                                "dates": date_range(plenary.start, plenary.end, lang),
-                               "launch": format_date(entry.launch_date, "long", locale=lang)}
+                               "launch": formatting.format_date(entry.launch_date, lang, "long")}
 
 
 def page_markdown(entry: Assessment, lang: str, gettext) -> str:

@@ -1,9 +1,12 @@
-"""The whole-site build: check the sources, build each language in parallel, assemble, swap.
+"""The whole-site build: check the sources, then stage, engine, finish, and swap.
 
-Each language is a separate MkDocs build (Material's advice for several languages) in its
-own process, so six languages take about as long as the slowest three on two cores. The
-result is assembled in a fresh directory and replaces `site/` only when everything passed:
-a failed build leaves the last good site untouched.
+    sources --check--> stage (.build/stage/<lang>/) --engine--> built HTML --finish--> site/
+
+Stage (`stage`) writes each language's complete tree; the engine (`engine`, MkDocs) builds
+each staged tree in its own process, two at a time on two cores; finish (`finish`) makes
+images, cards, PDFs, feeds and sitemaps from the output, checks it, and the swap replaces
+`site/` only when everything passed: a failed build leaves the last good site untouched and
+nothing else behind.
 """
 from __future__ import annotations
 
@@ -17,23 +20,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import assessments, content, csp, i18n, pages, publications, tokens, translations, videos
-from .chooser import write_root
+from . import (assessments, content, embargo_contract, engine, finish, i18n, pages, publications, safety, search, stage,
+               tokens, videos)
+from . import cache_dir
 from .brand.run import run_checks
 from .embargo import build_clock
 from .embeds import scan as embed_scan
 from .errors import BuildError, Problem
-from .site_config import SharedConfig, load_shared_config, write_language_config
+from .site_config import SharedConfig, load_shared_config
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-
-
-@dataclass(frozen=True)
-class LanguageResult:
-    lang: str
-    seconds: float
-    pages: int
-    error: list[str] | None
 
 
 def _collect(problems: list[Problem], load, *args, **kwargs):
@@ -68,41 +64,10 @@ def check_sources(shared: SharedConfig, languages: list[str], now: dt.datetime |
     return problems
 
 
-class _Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
-
-
-def _build_language(config_path: str, lang: str) -> LanguageResult:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    collected = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.handlers[:] = [collected]
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    import jieba
-    jieba.setLogLevel(logging.WARNING)
-    started = time.perf_counter()
-    try:
-        config = load_config(config_path)
-        build(config)
-    except (MkDocsException, BuildError) as exc:
-        return LanguageResult(lang, time.perf_counter() - started, 0, collected.messages or [str(exc)])
-    count = sum(1 for _ in Path(config.site_dir).rglob("index.html"))
-    return LanguageResult(lang, time.perf_counter() - started, count, None)
-
-
 def build_site(root: Path, out: Path | None = None, languages: list[str] | None = None,
                jobs: int | None = None, report=print, now: str | dt.datetime | None = None) -> Path:
-    """Build the site with the build's clock at `now` (default: the real time): embargoed
-    pages and data entries are left out of every output until the clock passes them."""
+    """Stage, engine, finish, with the build's clock at `now` (default: the real time):
+    embargoed pages and data entries are left out of every output until the clock passes them."""
     root = Path(root).resolve()
     out = Path(out or root / "site").resolve()
     shared = load_shared_config(root / "mkdocs.yml")
@@ -115,46 +80,68 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
         clock = now if isinstance(now, dt.datetime) else build_clock(now)
     except ValueError as exc:
         raise BuildError([Problem(Path("--now"), None, str(exc))])
+    safety.check_out_dir(root, out)
+    with safety.build_lock(root, report=report):
+        return _build(root, out, shared, languages, jobs, report, clock)
+
+
+def _build(root: Path, out: Path, shared: SharedConfig, languages: list[str], jobs: int | None, report,
+           clock: dt.datetime) -> Path:
     begun = started = time.perf_counter()
     problems = check_sources(shared, languages, clock)
     if problems:
         raise BuildError(problems)
     report(f"Checked the sources in {time.perf_counter() - started:.1f} s")
-
-    work = root / ".build"
-    # Staged beside the output, so the final swap is a rename on one file system.
+    workers = max(1, min(len(languages), jobs or os.cpu_count() or 1))
     staging = out.with_name(f".{out.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    started = time.perf_counter()
-    status = translations.write_states(work / "translations.json",
-                                       translations.all_states(root, shared.languages, shared.source_language))
-    report(f"Translation status of every page in {time.perf_counter() - started:.1f} s")
-    options = {"now": clock.isoformat(), "translation_status": str(status)}
-    configs = {lang: write_language_config(shared, lang, staging / lang, work / "config" / f"{lang}.yml", options) for lang in languages}
-
-    report(f"Building {len(languages)} languages ({', '.join(languages)}) in parallel...")
-    failures = []
-    workers = max(1, min(len(languages), jobs or os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        # The brand rules' checks of the sources need no built page: they run beside the
-        # language builds, first, so no core waits idle at the end.
-        brand_sources = pool.submit(check_brand_sources, root)
-        futures = [pool.submit(_build_language, str(configs[lang]), lang) for lang in languages]
-        for future in futures:
-            result = future.result()
-            if result.error:
-                failures.append(result)
-                report(f"  [{result.lang}] FAILED: {len(result.error)} problem(s)")
-            else:
-                report(f"  [{result.lang}] {result.pages} pages in {result.seconds:.1f} s")
-        source_findings, seconds = brand_sources.result()
-    if failures:
-        raise BuildError([mkdocs_problem(root, f.lang, message) for f in failures for message in f.error])
-    report(f"Brand rules on the sources checked beside the language builds in {seconds:.1f} s")
-    finish_site(root, shared, staging, out, languages, report, source_findings)
+    try:
+        with ProcessPoolExecutor(max_workers=1) as side:
+            # The brand rules' checks of the sources need no built page: they run beside
+            # staging and the engine, so no core waits idle at the end.
+            brand_sources = side.submit(check_brand_sources, root)
+            started = time.perf_counter()
+            sources = stage.read_sources(root, shared, clock)
+            problems = stage.check_staging(sources)
+            if problems:
+                raise BuildError(problems)
+            stage_root = root / ".build" / "stage"
+            manifests = {lang: stage.stage_language(sources, lang, stage_root / lang, staging / lang) for lang in languages}
+            report(f"Staged {len(languages)} languages in {time.perf_counter() - started:.1f} s")
+            report(f"Building {len(languages)} languages ({', '.join(languages)}), {workers} at a time...")
+            problems = engine.build_languages({lang: stage_root / lang for lang in languages},
+                                              {lang: staging / lang for lang in languages}, workers, report,
+                                              cache_dir(root) / "engine")
+            if problems:
+                raise BuildError(problems)
+            source_findings, seconds = brand_sources.result()
+        report(f"Brand rules on the sources checked beside the build in {seconds:.1f} s")
+        finish_site(root, shared, sources, manifests, stage_root, staging, out, languages, report, source_findings, workers)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     report(f"Site built into {out} in {time.perf_counter() - begun:.1f} s")
     return out
+
+
+def stage_only(root: Path, languages: list[str] | None = None, now: str | None = None) -> list[Path]:
+    """The stage step alone (`ipbes-site stage`): the staged configurations, for inspecting
+    what the engine gets or building a staged tree with another engine."""
+    root = Path(root).resolve()
+    shared = load_shared_config(root / "mkdocs.yml")
+    languages = languages or shared.languages
+    clock = build_clock(now)
+    problems = check_sources(shared, languages, clock)
+    if problems:
+        raise BuildError(problems)
+    sources = stage.read_sources(root, shared, clock)
+    problems = stage.check_staging(sources)
+    if problems:
+        raise BuildError(problems)
+    stage_root = root / ".build" / "stage"
+    for lang in languages:
+        stage.stage_language(sources, lang, stage_root / lang, root / "site" / lang)
+    return [stage_root / lang / "mkdocs.yml" for lang in languages]
 
 
 def check_brand_sources(root: Path):
@@ -164,18 +151,31 @@ def check_brand_sources(root: Path):
     return brand_sources(root), time.perf_counter() - started
 
 
-def finish_site(root: Path, shared: SharedConfig, staging: Path, out: Path, languages: list[str], report=print,
-                source_findings=None) -> Path:
-    """The steps over the assembled language folders: the site root, the security policy,
-    the brand checks, and the swap that publishes only a site that passed them."""
-    token_css = tokens.tokens_css(tokens.load_tokens(root / "brand" / "tokens.json"))
-    write_root(staging, root, languages, shared.source_language, shared.site_url, token_css)
+def finish_site(root: Path, shared: SharedConfig, sources, manifests: dict, stage_root: Path, staging: Path, out: Path,
+                languages: list[str], report=print, source_findings=None, jobs: int = 2) -> Path:
+    """The steps over the built language folders: images, cards, PDFs, feeds, sitemaps, the
+    site root, the security policy, the brand checks, the output contract, and the swap
+    that publishes only a site that passed them."""
+    pdf_findings = finish.finish_languages(root, stage_root, staging, manifests, jobs, report)
+    finish.write_feeds(staging, manifests)
+    finish.write_sitemaps(staging, sources.versions, languages, shared.site_url, shared.source_language)
+    finish.finish_root(root, staging, languages, shared.source_language, shared.site_url)
     started = time.perf_counter()
-    csp.apply_csp(staging)
-    report(f"Security policy on every page in {time.perf_counter() - started:.1f} s")
-    report("Checking the brand rules..." if source_findings is None else "Checking the brand rules on the built site...")
+    indexes = search.index_site(staging, languages)
+    report(f"Search indexes in {time.perf_counter() - started:.1f} s ("
+           + ", ".join(f"{lang} {info['index_bytes'] // 1000} kB" for lang, info in indexes.items()) + ")")
     started = time.perf_counter()
-    findings = run_checks(root, staging, out.name, source_findings)
+    allowed = finish.template_hashes(root, shared.site_url, languages)
+    finish.apply_security_policy(staging, allowed)
+    problems = finish.check_output_policy(staging, allowed, manifests, jobs)
+    problems += embargo_contract.check_embargo(staging, stage.embargo_items(sources))
+    if problems:
+        raise BuildError(problems)
+    report(f"Security policy, output policy and embargo checked on every file in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    if source_findings is None:
+        source_findings = check_brand_sources(root)[0]
+    findings = run_checks(root, staging, out.name, source_findings + pdf_findings, render_pdfs=False)
     report(f"Brand rules checked in {time.perf_counter() - started:.1f} s")
     for finding in findings:
         report(finding.text())
@@ -183,13 +183,16 @@ def finish_site(root: Path, shared: SharedConfig, staging: Path, out: Path, lang
     if errors:
         raise BuildError([Problem(root / f.file if not f.file.startswith(out.name + "/") else out.parent / f.file, f.line,
                                   f"{f.rule}: {f.message}") for f in errors])
-    _swap(staging, out)
+    problems = finish.check_contract(staging, manifests)
+    if problems:
+        raise BuildError(problems)
+    safety.publish(staging, out)
     return out
 
 
-def assemble_site(root: Path, parts: Path, out: Path | None = None, report=print) -> Path:
+def assemble_site(root: Path, parts: Path, out: Path | None = None, report=print, now: str | None = None) -> Path:
     """Joins language folders built separately (`parts/<lang>/`, one CI job each) into one
-    site, then finishes it as a whole build does."""
+    site, then finishes it as a whole build does (staging again for the manifests)."""
     root = Path(root).resolve()
     out = Path(out or root / "site").resolve()
     shared = load_shared_config(root / "mkdocs.yml")
@@ -197,38 +200,19 @@ def assemble_site(root: Path, parts: Path, out: Path | None = None, report=print
     missing = [lang for lang in shared.languages if lang not in languages]
     if missing:
         raise BuildError([Problem(Path(parts), None, f"no built folder for {', '.join(missing)}; build every language before assembling")])
+    safety.check_out_dir(root, out)
     staging = out.with_name(f".{out.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    for lang in languages:
-        shutil.copytree(Path(parts) / lang, staging / lang)
-    finish_site(root, shared, staging, out, languages, report)
+    try:
+        for lang in languages:
+            shutil.copytree(Path(parts) / lang, staging / lang)
+        sources = stage.read_sources(root, shared, build_clock(now))
+        stage_root = root / ".build" / "stage"
+        manifests = {lang: stage.stage_language(sources, lang, stage_root / lang, staging / lang) for lang in languages}
+        finish_site(root, shared, sources, manifests, stage_root, staging, out, languages, report)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     report(f"Site assembled into {out}")
     return out
-
-
-LINK = re.compile(r"Doc file '(?P<file>[^']+)' contains a(?:n absolute)? link '(?P<link>[^']+)'")
-
-
-def mkdocs_problem(root: Path, lang: str, message: str) -> Problem:
-    """A message of MkDocs' own (a broken link or anchor) with the file and line it is about."""
-    match = LINK.search(message)
-    if match:
-        for folder in (lang, "en"):
-            path = root / "docs" / folder / match.group("file")
-            if path.is_file():
-                for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-                    if f"({match.group('link')}" in line or f'"{match.group("link")}"' in line:
-                        return Problem(path, number, message + " Fix the link, or the page or heading it points to.")
-                return Problem(path, None, message)
-    return Problem(root / "docs" / lang, None, f"the '{lang}' build failed: {message}")
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` with two renames, so readers of `out` never see half a site."""
-    old = out.with_name(f".{out.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)

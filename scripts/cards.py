@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageColor, ImageDraw
 
+from .safety import atomic_write_bytes, png_ok, read_cached
 from .textimage import draw_lines, fit_lines
 
 SIZE = (1200, 630)
@@ -78,14 +79,14 @@ def draw_card(title: str, kicker: str, lang: str, colours: dict, logo_svg: bytes
     pixels[inked] = BASE_COLOURS + (cover[inked].astype(np.uint16) * RAMP // 256).astype(np.uint8)
     card = Image.fromarray(pixels, "P")
     card.putpalette(palette)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    card.save(out, compress_level=6)
-    return out
+    encoded = io.BytesIO()
+    card.save(encoded, format="PNG", compress_level=6)
+    return atomic_write_bytes(out, encoded.getvalue())
 
 
 def card_for(title: str, kicker: str, lang: str, colours: dict, logo_svg: bytes, cache: Path) -> Path:
     path = Path(cache) / card_name(title, kicker, lang, colours, logo_svg)
-    return path if path.is_file() else draw_card(title, kicker, lang, colours, logo_svg, path)
+    return path if read_cached(path, png_ok) is not None else draw_card(title, kicker, lang, colours, logo_svg, path)
 
 
 def og_locale(lang: str) -> str:

@@ -51,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--only", choices=["builds", "brand"], help="run one of the two benchmarks")
 
     commands.add_parser("messages", help="extract interface strings and update the catalogs in locales/")
-    commands.add_parser("config", help="print the generated per-language MkDocs configurations' paths").add_argument("--lang")
+    config = commands.add_parser("stage", help="stage every language (or --lang) into .build/stage/ and print each staged configuration's path")
+    config.add_argument("--lang", action="append")
+    config.add_argument("--now", help="the build's clock, as for build")
 
     args = parser.parse_args(argv)
     root = args.root.resolve()
@@ -77,11 +79,10 @@ def main(argv: list[str] | None = None) -> int:
             stats = update_catalogs(root, load_shared_config(root / "mkdocs.yml").languages)
             for lang, s in stats.items():
                 print(f"{lang}: {s.translated} translated, {s.fuzzy} fuzzy, {s.untranslated} untranslated")
-        elif args.command == "config":
-            from .site_config import load_shared_config, write_language_config
-            shared = load_shared_config(root / "mkdocs.yml")
-            for lang in [args.lang] if args.lang else shared.languages:
-                print(write_language_config(shared, lang, root / ".build" / "site.new" / lang, root / ".build" / "config" / f"{lang}.yml"))
+        elif args.command == "stage":
+            from .build import stage_only
+            for path in stage_only(root, args.lang, args.now):
+                print(path)
     except BuildError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -2,8 +2,11 @@
 their SHA-256 hash (no 'unsafe-inline'), no third-party origin at all, except the video and
 audio players' hosts as frames, loaded only when a reader presses play.
 
-Delivered twice: as a <meta> tag at the top of each page (computed from that page's own
-inline scripts, so it works on any static host) and as a `_headers` file (Netlify,
+Search (Pagefind) compiles WebAssembly, which needs 'wasm-unsafe-eval' and nothing more:
+no 'unsafe-inline', no 'unsafe-eval'.
+
+Delivered twice: as a <meta> tag at the top of each page (the templates' own inline
+scripts that the page holds, so it works on any static host) and as a `_headers` file (Netlify,
 Cloudflare Pages and others read it) with the union of the hashes and the directives a
 <meta> tag cannot carry (frame-ancestors).
 """
@@ -36,7 +39,7 @@ def inline_script_hashes(html: str) -> list[str]:
 def policy(hashes: list[str], for_header: bool = False) -> str:
     directives = [
         "default-src 'self'",
-        "script-src 'self' " + " ".join(hashes) if hashes else "script-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval' " + " ".join(hashes) if hashes else "script-src 'self' 'wasm-unsafe-eval'",
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
@@ -63,12 +66,18 @@ def add_meta(html: str, content: str) -> str:
     return html[:match.end()] + "\n    " + tag + html[match.end():]
 
 
-def apply_csp(site: Path) -> list[str]:
-    """Adds the <meta> policy to every HTML page under `site` and writes `site/_headers`."""
+def apply_csp(site: Path, allowed: set[str]) -> list[str]:
+    """Adds the <meta> policy to every HTML page under `site` and writes `site/_headers`.
+
+    `allowed`: the hashes of the inline scripts the templates own, known before the build
+    (output_policy.template_script_hashes), never collected from the output. A page's policy
+    names those of its inline scripts that are allowed; any other inline script gets no hash
+    (so it would not run), and the output policy stops the build on it."""
+    allowed = {f"'{h}'" if not h.startswith("'") else h for h in allowed}
     every = set()
     for page in sorted(Path(site).rglob("*.html")):
         html = page.read_text(encoding="utf-8")
-        hashes = inline_script_hashes(html)
+        hashes = sorted(set(inline_script_hashes(html)) & allowed)
         every.update(hashes)
         page.write_text(add_meta(html, policy(hashes)), encoding="utf-8")
     header = policy(sorted(every), for_header=True)

@@ -91,14 +91,17 @@ def parse_yaml(text: str, path: Path, first_line: int = 1,
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             return ParsedYaml(None, None, [Problem(path, first_line + error_line(exc, text), invalid.format(reason))])
     except (ValueError, OverflowError) as exc:  # a date like 2026-13-45, an integer of 5,000 digits
-        line, value = _unreadable_scalar(text)
-        return ParsedYaml(None, None, [Problem(path, first_line + line, f"the value {quoted(value)!r} cannot be read ({exc}); "
-                                                                        "correct it, or put it in quotes to keep it as text")])
+        line, value, is_date = _unreadable_scalar(text)
+        message = (f"'{quoted(value)}' is not a real date; write an existing date as YYYY-MM-DD, like 2026-11-24" if is_date else
+                   f"the value {quoted(value)!r} cannot be read ({exc}); correct it, or put it in quotes to keep it as text")
+        return ParsedYaml(None, None, [Problem(path, first_line + line, message)])
     return ParsedYaml(data, node, node_problems(node, path, first_line))
 
 
-def _unreadable_scalar(text: str) -> tuple[int, str]:
-    """(line within text, value) of the first scalar that cannot be built, or (0, "")."""
+def _unreadable_scalar(text: str) -> tuple[int, str, bool]:
+    """(line within text, value, whether it is a date) of the first scalar that cannot be
+    built (2026-02-30, an integer of 5,000 digits): PyYAML raises a bare ValueError for it,
+    with no position."""
     loader = yaml.SafeLoader(text)
     try:
         pending = [loader.get_single_node()]
@@ -108,7 +111,7 @@ def _unreadable_scalar(text: str) -> tuple[int, str]:
                 try:
                     loader.construct_object(node)
                 except (ValueError, OverflowError, yaml.YAMLError):
-                    return node.start_mark.line, node.value
+                    return node.start_mark.line, node.value, node.tag == "tag:yaml.org,2002:timestamp"
             elif isinstance(node, yaml.SequenceNode):
                 pending.extend(node.value)
             elif isinstance(node, yaml.MappingNode):
@@ -116,7 +119,7 @@ def _unreadable_scalar(text: str) -> tuple[int, str]:
                     pending.extend((key, value))
     finally:
         loader.dispose()
-    return 0, ""
+    return 0, "", False
 
 
 def _compose(text: str, loader_class) -> tuple[yaml.Node | None, object]:

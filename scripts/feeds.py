@@ -29,6 +29,7 @@ class FeedPost:
     content_html: str
     categories: list = field(default_factory=list)
     authors: list = field(default_factory=list)
+    lang: str | None = None     # set when the entry is not in the feed's language (an English fallback)
 
 
 def _moment(value) -> dt.datetime:
@@ -57,7 +58,7 @@ def atom_feed(lang: str, title: str, site_url: str, home_url: str, posts: list[F
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": home_url})
     ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = author
     for post in posts:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry", {"xml:lang": post.lang} if post.lang and post.lang != lang else {})
         ET.SubElement(entry, f"{{{ATOM}}}id").text = post.url
         ET.SubElement(entry, f"{{{ATOM}}}title").text = post.title
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": post.url})

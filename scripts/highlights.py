@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from babel.dates import format_date
+from .formatting import format_date
 
 from .assessments import AssessmentData
 from .content import read_front_matter
@@ -20,7 +20,20 @@ def featured_launch(data: AssessmentData, lang: str, now: dt.datetime) -> dict |
     ahead = [a for a in published if a.launch_moment > now]
     entry = min(ahead, key=lambda a: a.launch_moment) if ahead else max(published, key=lambda a: (a.launch_moment, a.key))
     return {"key": entry.key, "title": entry.short_title[lang], "upcoming": bool(ahead), "iso": entry.launch_moment.isoformat(),
-            "date": format_date(entry.launch_date, "long", locale=lang), "url": f"assessments/{entry.key}/"}
+            "date": format_date(entry.launch_date, lang), "url": f"assessments/{entry.key}/"}
+
+
+def featured_launch_for(data: AssessmentData, lang: str, source_language: str, now: dt.datetime) -> dict | None:
+    """The featured launch in `lang`, or in the source language where its entry has no text
+    in `lang` yet (marked with `lang`, so the page says which language it is in)."""
+    published = data.published()
+    if not published:
+        return None
+    ahead = [a for a in published if a.launch_moment > now]
+    entry = min(ahead, key=lambda a: a.launch_moment) if ahead else max(published, key=lambda a: (a.launch_moment, a.key))
+    shown = lang if entry.short_title.get(lang) else source_language
+    return {"key": entry.key, "title": entry.short_title[shown], "upcoming": bool(ahead), "iso": entry.launch_moment.isoformat(),
+            "date": format_date(entry.launch_date, lang), "url": f"assessments/{entry.key}/", "lang": shown}
 
 
 def latest_post(docs_root: Path, lang: str, hidden: set[str]) -> dict | None:
@@ -38,6 +51,6 @@ def latest_post(docs_root: Path, lang: str, hidden: set[str]) -> dict | None:
             continue
         created = created.date() if isinstance(created, dt.datetime) else created
         title = next((line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("# ")), path.stem)
-        posts.append((created, path.stem, {"title": title, "date": format_date(created, "long", locale=lang),
+        posts.append((created, path.stem, {"title": title, "date": format_date(created, lang),
                                            "iso": created.isoformat(), "url": page_url(rel)}))
     return max(posts)[2] if posts else None

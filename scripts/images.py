@@ -12,10 +12,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import html as htmllib
-import os
+import io
 import posixpath
 import re
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -26,12 +25,15 @@ from PIL import Image, UnidentifiedImageError
 from .errors import BuildError, Problem
 from .limits import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE
 
+from .safety import atomic_write_bytes, bmff_ok, read_cached, webp_ok
+
 WIDTHS = (480, 960, 1440)
 FORMATS = (("image/avif", "avif", {"quality": 55, "speed": 8}), ("image/webp", "webp", {"quality": 78, "method": 4}))
 RASTER = (".jpg", ".jpeg", ".png")
 DEFAULT_SIZES = "(min-width: 76.25em) 38rem, (min-width: 60em) calc(100vw - 16rem), 100vw"
 VARIANTS_DIR = "assets/ipbes/img"
 VERSION = "img-1"
+VERIFY = {"avif": bmff_ok, "webp": webp_ok}
 
 IMG = re.compile(r"<img\b[^>]*>", re.I)
 PICTURE = re.compile(r"<picture\b.*?</picture>", re.I | re.S)
@@ -87,6 +89,8 @@ def _variants(source: Path, cache: Path, _mtime: int, _size: int):
     try:
         return _make_variants(source, cache, digest)
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # the cache folder, not the picture (Pillow's decoding errors carry no errno)
         raise BuildError([Problem(source, None, f"the image is damaged or cut short ({exc}); {RESAVE}")])
 
 
@@ -99,7 +103,7 @@ def _make_variants(source: Path, cache: Path, digest: str):
             made[mime] = []
             for width in widths:
                 target = Path(cache) / f"{digest}-{width}.{ext}"
-                if not target.is_file():
+                if read_cached(target, VERIFY[ext]) is None:
                     _encode(image, width, target, ext, options)
                 made[mime].append((width, target))
     return size, made
@@ -109,12 +113,10 @@ def _encode(image: Image.Image, width: int, target: Path, ext: str, options: dic
     frame = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
     if width != frame.width:
         frame = frame.resize((width, round(frame.height * width / frame.width)), Image.Resampling.LANCZOS)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    encoded = io.BytesIO()
+    frame.save(encoded, format=ext.upper(), **options)
     # Written aside and renamed: language builds running in parallel share the cache.
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=f".{ext}")
-    os.close(handle)
-    frame.save(temporary, format=ext.upper(), **options)
-    os.replace(temporary, target)
+    atomic_write_bytes(target, encoded.getvalue())
 
 
 def responsive_html(html: str, page_url: str, resolve: Callable[[str], Path | None], publish: Callable[[Path], str],

@@ -21,8 +21,11 @@ class MaterialChanged(RuntimeError):
     pass
 
 
-def patch_alternate_sitemap_fetch(site_dir: Path) -> Path:
+def patch_alternate_sitemap_fetch(site_dir: Path) -> Path | None:
+    """None when the output has no Material bundle at all (another engine built it)."""
     bundles = sorted(Path(site_dir).glob("assets/javascripts/bundle.*.min.js"))
+    if not bundles:
+        return None
     if len(bundles) != 1:
         raise MaterialChanged(f"expected one Material bundle in {site_dir}/assets/javascripts, found {len(bundles)}")
     bundle = bundles[0]

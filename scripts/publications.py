@@ -10,15 +10,22 @@ PDFs are rendered with WeasyPrint (CSS paged media: named pages for the covers, 
 embedded and subset) from a standalone print document, not from the Material page, which
 carries a site's worth of screen CSS and script. Each PDF is cached by the hash of all its
 inputs, so a warm build renders nothing again.
+
+The PDFs are tagged PDF/UA-1 (structure tree, language, title, XMP metadata, alternative
+text on the cover image and the logos), so screen readers and text extraction follow the
+reading order. The print document names its files by stable URLs under PRINT_ORIGIN,
+served from the checkout by `PrintFetcher`: WeasyPrint names resources after a hash of
+their URL, so absolute file paths would make two checkouts write different bytes, and
+nothing outside the project (no network, no other file) can be pulled into a PDF.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -29,6 +36,7 @@ from .i18n import N_, translations
 from .images import image_problem
 from .limits import quoted
 from .languages import language
+from .safety import atomic_copy, atomic_write_bytes, pdf_ok, read_cached
 
 PARTNERS_FILE = Path("data") / "partners.yml"
 MEDIA_DIR = Path("docs") / "media"
@@ -41,7 +49,16 @@ PARTNERS_HEADING = N_("Under the auspices of")
 PDF_TITLE = N_("Fact sheet")
 SECRETARIAT = N_("IPBES secretariat, Bonn, Germany")
 PLENARY_LABEL = N_("Plenary session")
+PLACE_LABEL = N_("Place")
+DATES_LABEL = N_("Dates")
 LAUNCH_LABEL = N_("Launch")
+
+#: The origin of every URL in a print document; never fetched from the network.
+PRINT_ORIGIN = "https://print.ipbes.invalid/"
+#: The PDF flavour: tagged PDF/UA-1 (PDF 1.7), with XMP metadata and DisplayDocTitle.
+PDF_VARIANT = "pdf/ua-1"
+#: Longest key figure written as text ("SDG 15", "2016"); a longer one is a sentence.
+MAX_FIGURE_TEXT = 48
 
 
 @dataclass(frozen=True)
@@ -99,8 +116,12 @@ def back_cover(partners: list[Partner], lang: str, gettext) -> dict:
 
 
 def print_document(root: Path, lang: str, title: str, body_html: str, cover_image: Path, facts: list,
-                   figures: list, partners: list[Partner], tokens_css: str) -> str:
-    """The standalone HTML document WeasyPrint turns into the PDF."""
+                   figures: list, partners: list[Partner], tokens_css: str, *, cover_alt: str | None = None,
+                   description: str | None = None) -> str:
+    """The standalone HTML document WeasyPrint turns into the PDF (render it with `render_pdf`).
+
+    `cover_alt` is the cover image's alternative text (the title when not given);
+    `description` goes into the PDF's subject and XMP metadata."""
     gettext = translations(str(Path(root) / "locales"), lang).gettext
     env = Environment(loader=FileSystemLoader(str(Path(root) / "overrides" / "ipbes")),
                       autoescape=select_autoescape(["html"]), extensions=["jinja2.ext.i18n"])
@@ -108,9 +129,17 @@ def print_document(root: Path, lang: str, title: str, body_html: str, cover_imag
     info = language(lang)
     return env.get_template("publication.html").render(
         lang=lang, dir=info.direction, title=title, body=body_html, kind=gettext(PDF_TITLE),
-        cover_image=cover_image.resolve().as_uri(), logos=(Path(root) / "brand" / "logos").resolve().as_uri() + "/",
-        fonts=(Path(root) / "brand" / "fonts").resolve().as_uri() + "/", facts=facts, figures=figures,
+        cover_image=PRINT_ORIGIN + COVER_PATH + quote(Path(cover_image).name), cover_alt=cover_alt or title,
+        description=description, logos=PRINT_ORIGIN + "brand/logos/", fonts=PRINT_ORIGIN + "brand/fonts/",
+        pdf_fonts=PRINT_ORIGIN + PDF_FONTS_PATH, facts=facts, figures=figures,
         back=back_cover(partners, lang, gettext), tokens_css=tokens_css)
+
+
+def cover_facts(info: dict, gettext) -> list[tuple[str, str]]:
+    """The facts under a fact sheet's cover, one per line (label, value), from
+    `assessments.page_context`: each value is already formatted, none is joined by hand."""
+    return [(gettext(PLENARY_LABEL), info["plenary"]), (gettext(PLACE_LABEL), info["place"]),
+            (gettext(DATES_LABEL), info["dates"]), (gettext(LAUNCH_LABEL), info["launch"]["date"])]
 
 
 def split_title(html: str) -> tuple[str, str]:
@@ -123,24 +152,75 @@ def split_title(html: str) -> tuple[str, str]:
 
 
 def key_figures(meta: dict, lang: str) -> list[dict]:
-    from .formatting import format_number
-    return [{"value": format_number(f["value"], lang), "label": f["label"]} for f in meta.get("key_figures") or []]
+    """Key figures for the page's locale: numbers formatted, years and codes as written."""
+    from .formatting import format_figure
+    return [{"value": format_figure(f["value"], lang), "label": f["label"]} for f in meta.get("key_figures") or []]
 
 
 def figure_problems(page: Path, figures, line: int) -> list[Problem]:
     problems = []
     for index, figure in enumerate(figures or []):
-        if not (isinstance(figure, dict) and isinstance(figure.get("value"), (int, float)) and not isinstance(figure.get("value"), bool)
-                and isinstance(figure.get("label"), str)):
+        value = figure.get("value") if isinstance(figure, dict) else None
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        text = isinstance(value, str) and 0 < len(value.strip()) <= MAX_FIGURE_TEXT
+        if not (isinstance(figure, dict) and (number or text) and isinstance(figure.get("label"), str)):
             problems.append(Problem(page, line, f"key_figures item {index + 1} must be '{{value: <number>, label: <text>}}', "
-                                                f"the number without formatting (the build formats it for the language)"))
+                                                f"the number without formatting (the build formats it for the language), "
+                                                f"or a year or code as text of at most {MAX_FIGURE_TEXT} characters, "
+                                                f"shown as written ('{{value: \"SDG 15\", label: ...}}')"))
     return problems
+
+
+COVER_PATH = "cover/"
+PDF_FONTS_PATH = "pdf-fonts/"
+#: What a print document may load, by URL path under PRINT_ORIGIN: folders of the checkout.
+SERVED_FOLDERS = {"brand/logos/": Path("brand") / "logos", "brand/fonts/": Path("brand") / "fonts",
+                  "overrides/ipbes/": Path("overrides") / "ipbes", "site/media/": MEDIA_DIR}
+
+
+class PrintFetcher:
+    """Serves a print document's URLs from the checkout, and nothing else.
+
+    Every URL is under PRINT_ORIGIN, so the PDF's resource names (hashes of URLs) are the same
+    in every checkout; anything else (another file, the network) fails to load and is logged
+    by WeasyPrint, as a missing image would be."""
+
+    def __init__(self, root: Path, cover_image: Path):
+        self.root = Path(root).resolve()
+        self.cover_image = Path(cover_image)
+
+    def path(self, url: str) -> Path | None:
+        if not url.startswith(PRINT_ORIGIN):
+            return None
+        rel = unquote(url[len(PRINT_ORIGIN):].split("?")[0].split("#")[0])
+        if rel == COVER_PATH + self.cover_image.name:
+            return self.cover_image
+        for prefix, folder in SERVED_FOLDERS.items():
+            if rel.startswith(prefix):
+                base = (self.root / folder).resolve()
+                target = (base / rel[len(prefix):]).resolve()
+                return target if target.is_relative_to(base) and target.is_file() else None
+        return None
+
+    def __call__(self, url: str, headers=None):
+        import mimetypes
+
+        import weasyprint
+        path = self.path(url)
+        if path is None:
+            raise ValueError(f"{url} is not a file of the project that a publication may use")
+        mime = "image/svg+xml" if path.suffix == ".svg" else mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return weasyprint.urls.URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+    fetch = __call__
+    _fail_on_errors = False
 
 
 def pdf_inputs_hash(document: str, root: Path, cover_image: Path) -> str:
     import weasyprint
     digest = hashlib.sha256(document.encode("utf-8"))
     digest.update(weasyprint.__version__.encode())
+    digest.update(PDF_VARIANT.encode())
     files = [cover_image, Path(root) / "overrides" / "ipbes" / "publication.css"]
     files += sorted((Path(root) / "brand" / "logos").glob("*.svg")) + sorted((Path(root) / "brand" / "fonts").glob("*.woff2"))
     for path in files:
@@ -149,19 +229,30 @@ def pdf_inputs_hash(document: str, root: Path, cover_image: Path) -> str:
     return digest.hexdigest()
 
 
-def render_pdf(document: str, out: Path, root: Path, cover_image: Path, cache: Path | None = None) -> bool:
-    """Write the PDF of `document` to `out`; True when it was rendered, False when it came from the cache."""
+def pdf_bytes(document: str, root: Path, cover_image: Path, page_url: str = "") -> bytes:
+    """The tagged PDF/UA-1 of a print document, the same bytes for the same inputs in any checkout.
+
+    `page_url` is the page's URL under the site (e.g. 'factsheets/africa/'), against which
+    relative media URLs in the body resolve."""
     import weasyprint
+    fetcher = PrintFetcher(root, cover_image)
+    stylesheet = weasyprint.CSS(url=PRINT_ORIGIN + "overrides/ipbes/publication.css", url_fetcher=fetcher)
+    html = weasyprint.HTML(string=document, base_url=PRINT_ORIGIN + "site/" + page_url, url_fetcher=fetcher)
+    return html.write_pdf(stylesheets=[stylesheet], pdf_variant=PDF_VARIANT, pdf_identifier=True, custom_metadata=True)
+
+
+def render_pdf(document: str, out: Path, root: Path, cover_image: Path, cache: Path | None = None, *,
+               page_url: str = "") -> bool:
+    """Write the PDF of `document` to `out`; True when it was rendered, False when it came from the cache."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    cached = Path(cache) / f"{pdf_inputs_hash(document, root, cover_image)}.pdf" if cache else None
-    if cached and cached.is_file():
-        shutil.copyfile(cached, out)
+    cached = Path(cache) / f"{pdf_inputs_hash(document + page_url, root, cover_image)}.pdf" if cache else None
+    stored = read_cached(cached, pdf_ok) if cached else None
+    if stored is not None:
+        atomic_write_bytes(out, stored)
         return False
-    stylesheet = weasyprint.CSS(filename=str(Path(root) / "overrides" / "ipbes" / "publication.css"))
-    weasyprint.HTML(string=document, base_url=str(Path(root))).write_pdf(str(out), stylesheets=[stylesheet])
+    atomic_write_bytes(out, pdf_bytes(document, root, cover_image, page_url))
     if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(out, cached)
+        atomic_copy(out, cached)
     return True
 
 

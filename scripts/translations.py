@@ -188,8 +188,16 @@ def _set_record(text: str, record: dict) -> str:
     return "---\n" + "\n".join(kept + [block]) + "\n---\n" + text[match.end():]
 
 
+TRANSLATABLE_KEYS = ("title", "description", "hero", "key_figures")
+
+
 def start(root: Path, lang: str, page: str, translators: list[str] | None = None, source_language: str = "en") -> Path:
-    """A new translation: the English page, with its provenance, to translate in place."""
+    """A new translation: the English page, with its provenance, to translate in place. Front
+    matter that is language specific is not copied blindly: blog categories become the
+    language's own names (mkdocs.yml lists them in the same order), and the keys whose text
+    needs translating are listed in the record (`translate:`) until `done` is run."""
+    from .site_config import load_shared_config
+    from .stage import map_categories
     root = Path(root)
     source, target = root / "docs" / source_language / page, root / "docs" / lang / page
     if lang not in UN_LANGUAGES or lang == source_language:
@@ -199,11 +207,24 @@ def start(root: Path, lang: str, page: str, translators: list[str] | None = None
         raise BuildError([Problem(source, None, f"no English page '{page}'; give a path under docs/{source_language}/, like about.md")])
     if target.exists():
         raise BuildError([Problem(target, None, "this translation exists already; edit it, then run `ipbes-site translations done`")])
-    text = source.read_text(encoding="utf-8")
+    text = source.read_text(encoding="utf-8-sig")
+    meta, problems = read_front_matter(source)
+    if problems:
+        raise BuildError(problems)
     record = {"source_commit": last_commit(root, source), "source_hash": content_hash(text), "status": "draft",
               "translators": list(translators or [])}
+    todo = [key for key in TRANSLATABLE_KEYS if key in meta]
+    if todo:
+        record["translate"] = todo
+    match = FRONT_MATTER.match(text)
+    body = text[match.end():] if match else text
+    if isinstance(meta.get("categories"), list):
+        meta["categories"] = map_categories(load_shared_config(root / "mkdocs.yml"), meta["categories"], source_language, lang)
+    meta.pop("translation", None)
+    meta["translation"] = record
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_set_record(text, record), encoding="utf-8")
+    target.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n" + body,
+                      encoding="utf-8")
     return target
 
 
@@ -222,6 +243,7 @@ def done(root: Path, lang: str, page: str, status: str | None = None, translator
     record = dict(provenance(meta) or {"status": "draft", "translators": []})
     record["source_commit"] = last_commit(root, source)
     record["source_hash"] = content_hash(source.read_text(encoding="utf-8"))
+    record.pop("translate", None)
     if status:
         record["status"] = status
     for name in translators or []:

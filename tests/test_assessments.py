@@ -14,8 +14,6 @@ from scripts.build import build_site
 from scripts.embargo import build_clock
 from scripts.errors import BuildError
 from scripts.languages import UN_LANGUAGES
-from scripts.mkdocs_plugin import IpbesPlugin  # noqa: F401  (the adapter imports cleanly)
-from scripts.site_config import load_shared_config, write_language_config
 from tests.helpers import find, parse, replace_in as replace
 
 KEYS = ["africa", "americas", "asia-pacific", "europe-central-asia", "land-degradation", "global"]
@@ -85,8 +83,8 @@ def test_a_launch_with_a_time_shows_venue_time_and_utc(project):
 
 @pytest.mark.parametrize("old,new,expected", [
     ("launch: {date: 2018-03-26, time: null}", "launch: {date: 26 March 2018, time: null}", "'date' is '26 March 2018', not an ISO 8601 date"),
-    ("plenary: ipbes-7", "plenary: ipbes-9", "unknown plenary 'ipbes-9'; use one of: ipbes-6, ipbes-7"),
-    ("      ru: Доклад о глобальной оценке биоразнообразия и экосистемных услуг\n", "", "'title' has no text for ru"),
+    ("plenary: ipbes-7", "plenary: ipbes-99", "unknown plenary 'ipbes-99'; use one of: ipbes-6, ipbes-7, ipbes-9, ipbes-10, ipbes-11"),
+    ("      en: The global assessment report on biodiversity and ecosystem services\n", "", "'title' needs at least its English text"),
     ("    timezone: Europe/Paris", "    timezone: Paris", "unknown time zone 'Paris'"),
     ("launch: {date: 2019-05-06, time: null}", "launch: {date: 2019-05-06, time: null}\n    embargo: 2030-01-01T09:00", "has no UTC offset"),
 ])
@@ -154,18 +152,17 @@ def test_embargo_leaves_no_trace_before_and_appears_after(project):
 
 
 def test_preview_shows_embargoed_content_with_a_banner(project):
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+    from scripts.engine import build_language
+    from scripts.serve import Preview
     _embargoed_project(project)
-    shared = load_shared_config(project / "mkdocs.yml")
-    config = write_language_config(shared, "fr", project / "preview" / "fr", project / ".build/preview-fr.yml",
-                                   {"preview": True, "now": "2030-01-01T00:00:00+00:00"})
-    build(load_config(str(config)))
-    page = (project / "preview/fr/release/index.html").read_text(encoding="utf-8")
+    preview = Preview(project, "fr")
+    assert preview.stage() == []
+    assert build_language(preview.out, preview.site).problems == []
+    page = (preview.site / "release/index.html").read_text(encoding="utf-8")
     assert MARKER in page and "Sous embargo" in page
-    launch = (project / "preview/fr/assessments/fixture-release/index.html").read_text(encoding="utf-8")
+    launch = (preview.site / "assessments/fixture-release/index.html").read_text(encoding="utf-8")
     assert "Sous embargo" in launch
-    assert "Sous embargo" not in (project / "preview/fr/about/index.html").read_text(encoding="utf-8")
+    assert "Sous embargo" not in (preview.site / "about/index.html").read_text(encoding="utf-8")
 
 
 def test_countdown_before_launch_and_none_after(project):

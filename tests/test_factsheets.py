@@ -84,7 +84,7 @@ def test_key_figures_are_formatted_for_the_locale_on_the_page_and_in_the_pdf(pro
 @pytest.mark.parametrize("old,new,expected", [
     ("cover_image: covers/africa.jpg", "cover_image: covers/nope.jpg", "docs/es/factsheets/africa.md:4: cover image 'covers/nope.jpg' does not exist under docs/media/"),
     ("cover_image: covers/africa.jpg", "cover_image: covers/africa.pdf", "docs/es/factsheets/africa.md:4: cover image 'covers/africa.pdf' must be a JPEG, PNG or WebP file"),
-    ("{value: 4,", "{value: '4',", "docs/es/factsheets/africa.md:6: key_figures item 1 must be '{value: <number>, label: <text>}'"),
+    ("{value: 4,", "{value: true,", "docs/es/factsheets/africa.md:6: key_figures item 1 must be '{value: <number or text>, label: <text>}'"),
     ("assessment: africa", "assessment: antarctica", "docs/es/factsheets/africa.md:3: unknown assessment 'antarctica'"),
 ])
 def test_bad_fact_sheet_front_matter_names_file_and_line(project, old, new, expected):

@@ -131,11 +131,18 @@ def test_nesting_up_to_the_limit_is_read(tmp_path):
     assert parsed.problems == [] and isinstance(parsed.data["hide"], list)
 
 
-@pytest.mark.parametrize("value,reason", [("2026-13-45", "month must be in 1..12"), ("9" * 5000, "Exceeds the limit")])
-def test_a_value_yaml_cannot_build_is_a_problem_not_a_traceback(tmp_path, value, reason):
+@pytest.mark.parametrize("value,expected", [
+    ("2026-02-30", "'2026-02-30' is not a real date; write an existing date as YYYY-MM-DD, like 2026-11-24"),
+    ("9" * 5000, "the value '999"),
+])
+def test_a_value_yaml_cannot_build_is_a_problem_not_a_traceback(tmp_path, value, expected):
     page = write(tmp_path / "docs/en/p.md", f"---\ntitle: T\ndate: {value}\n---\n")
     problems = messages(content.read_front_matter(page)[1])
-    assert len(problems) == 1 and problems[0].startswith(f"{page}:3: the value ") and reason in problems[0]
+    assert len(problems) == 1 and problems[0].startswith(f"{page}:3: {expected}"), problems
+    data = write(tmp_path / "data/videos.yml", f"videos:\n  - key: a\n    date: {value}\n")
+    with pytest.raises(BuildError) as error:
+        load_data_file(data)
+    assert messages(error.value.problems)[0].startswith(f"{data}:3: {expected}")
 
 
 # 2. Bounded work: linear patterns, lengths bounded first

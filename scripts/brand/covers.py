@@ -17,6 +17,7 @@ from PIL import Image
 from ..i18n import gettext
 from ..publications import STATEMENT
 from .findings import Finding
+from ..safety import atomic_write_bytes, json_ok, read_cached
 from .logos import LogoTemplate, find_logos
 
 LOCALES = "locales"
@@ -26,7 +27,8 @@ IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
 
 
 def squash(text: str) -> str:
-    return "".join(re.sub(r"<[^>]+>", " ", text).replace("&#39;", "'").replace("&amp;", "&").replace("&quot;", '"').split())
+    import html
+    return "".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
 def expected_statement(root: Path, lang: str) -> tuple[str, str | None]:
@@ -44,6 +46,9 @@ def check_web_covers(html_path: Path, lang: str, root: Path, logos: dict[str, Pa
     official = {path.read_bytes(): name for name, path in logos.items()}
     where = label(html_path)
     findings = []
+    shown_in = re.search(r'<div class="ipbes-body" lang="([a-z]{2})"', html)
+    if shown_in:  # a fact sheet not translated yet: its covers are in the language it is shown in
+        lang = shown_in.group(1)
 
     def logos_in(section: str) -> list[str]:
         found = []
@@ -88,8 +93,9 @@ def check_pdf(pdf_path: Path, lang: str, root: Path, partner_templates: list[Log
     statement, untranslated = expected_statement(root, lang)
     key = hashlib.sha256(data + statement.encode() + str(threshold).encode()).hexdigest()
     cached = Path(cache) / f"{key}.json" if cache else None
-    if cached and cached.is_file():
-        raw = json.loads(cached.read_text(encoding="utf-8"))
+    stored = read_cached(cached, json_ok) if cached else None
+    if stored is not None:
+        raw = json.loads(stored)
     else:
         import pypdfium2
         from pypdf import PdfReader
@@ -101,8 +107,7 @@ def check_pdf(pdf_path: Path, lang: str, root: Path, partner_templates: list[Log
                "back_partners": [m.logo for m in find_logos(last, partner_templates, threshold, every=True)],
                "statement": squash(statement) in squash(last_text)}
         if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(json.dumps(raw), encoding="utf-8")
+            atomic_write_bytes(cached, json.dumps(raw).encode("utf-8"))
     where = label(pdf_path)
     findings = []
     rule = "front-cover-logo"
@@ -128,17 +133,56 @@ def check_cover_image(path: Path, templates, threshold: float, severity: str, wh
     when the result is not in `cache`, keyed by the image, the threshold and `templates_key`)."""
     key = hashlib.sha256(Path(path).read_bytes() + str(threshold).encode() + templates_key).hexdigest()
     cached = Path(cache) / f"cover-{key}.json" if cache and templates_key else None
-    if cached and cached.is_file():
-        best = json.loads(cached.read_text(encoding="utf-8"))
+    stored = read_cached(cached, json_ok) if cached else None
+    if stored is not None:
+        best = json.loads(stored)
     else:
         with Image.open(path) as image:
             matches = find_logos(image, templates() if callable(templates) else templates, threshold)
         best = {"logo": matches[0].logo, "score": matches[0].score, "box": list(matches[0].box)} if matches else None
         if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(json.dumps(best), encoding="utf-8")
+            atomic_write_bytes(cached, json.dumps(best).encode("utf-8"))
     if not best:
         return []
     return [Finding("cover-image-logo", severity, where, None,
                     f"contains a partner logo (most like {best['logo'].upper()}, score {best['score']:.2f}, at {best['box'][0]},{best['box'][1]}); "
                     "partner logos belong on the back cover only: choose another picture or crop the logo out")]
+
+
+def check_print_document(document: str, lang: str, root: Path, logos: dict[str, Path], partners: list[str],
+                         severities: dict, where: str, line: int | None = None, resolve=None) -> list[Finding]:
+    """The logo policy on a PDF checked from what it is built of, before anything is rendered:
+    the print document's covers (their logo files compared by content with the official ones)
+    and the statement; the cover image itself is checked as a source (cover-image-logo).
+    `resolve`: a URL of the document to the file the renderer would load (PrintFetcher.path)."""
+    import html as htmllib
+    from ..htmlparts import inner_html
+    official = {path.read_bytes(): name for name, path in logos.items()}
+
+    def logos_in(section: str) -> list[str]:
+        found = []
+        for src in IMG_SRC.findall(section):
+            target = resolve(htmllib.unescape(src)) if resolve else None
+            data = target.read_bytes() if target is not None and target.is_file() else b""
+            if data in official:
+                found.append(official[data])
+        return found
+
+    findings = []
+    front, back = inner_html(document, "section", "front-cover"), inner_html(document, "section", "back-cover")
+    rule = "front-cover-logo"
+    shown = logos_in(front or "")
+    if "ipbes" not in shown:
+        findings.append(Finding(rule, severities[rule], where, line, "the PDF's front cover lacks the IPBES logo"))
+    for other in sorted(set(shown) - {"ipbes"}):
+        findings.append(Finding(rule, severities[rule], where, line, f"the {other.upper()} logo is on the PDF's front cover; only the IPBES logo may be there"))
+    rule = "back-cover-partners"
+    missing = [p for p in partners if p not in logos_in(back or "")]
+    if missing:
+        findings.append(Finding(rule, severities[rule], where, line, f"the PDF's back cover lacks the logo of {', '.join(m.upper() for m in missing)}"))
+    statement, untranslated = expected_statement(root, lang)
+    if untranslated:
+        findings.append(Finding(rule, severities[rule], where, line, untranslated))
+    elif squash(statement) not in squash(back or ""):
+        findings.append(Finding(rule, severities[rule], where, line, "the PDF's back cover lacks the statement of the institutional relationship"))
+    return findings

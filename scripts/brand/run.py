@@ -84,8 +84,10 @@ def _label(path: Path, base: tuple[Path, str]) -> str:
     return f"{name}/{Path(path).resolve().relative_to(Path(site).resolve()).as_posix()}"
 
 
-def check_site(root: Path, site: Path, site_name: str = "site", jobs: int = 2) -> list[Finding]:
-    """The built output: fact sheets' web covers and PDFs, and the logo files it publishes."""
+def check_site(root: Path, site: Path, site_name: str = "site", jobs: int = 2, render_pdfs: bool = True) -> list[Finding]:
+    """The built output: fact sheets' web covers and PDFs, and the logo files it publishes.
+    `render_pdfs=False`: the build checked each PDF from what it is built of already
+    (covers.check_print_document), so its pages are not rendered again here."""
     root, site = Path(root), Path(site)
     settings = load_rules(root)
     severity, options = settings.severity, settings.options
@@ -98,7 +100,7 @@ def check_site(root: Path, site: Path, site_name: str = "site", jobs: int = 2) -
     for lang in UN_LANGUAGES:
         for html in sorted((site / lang / "factsheets").glob("*/index.html")):
             findings += covers.check_web_covers(html, lang, root, logos, partners, severity, lambda p: _label(p, base))
-            for pdf in sorted(html.parent.glob("*.pdf")):
+            for pdf in sorted(html.parent.glob("*.pdf")) if render_pdfs else []:
                 pdf_jobs.append((pdf, lang, root, partners, severity, threshold, base))
     if pdf_jobs:
         with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -108,10 +110,11 @@ def check_site(root: Path, site: Path, site_name: str = "site", jobs: int = 2) -
     return findings
 
 
-def run_checks(root: Path, site: Path | None = None, site_name: str = "site", sources: list[Finding] | None = None) -> list[Finding]:
+def run_checks(root: Path, site: Path | None = None, site_name: str = "site", sources: list[Finding] | None = None,
+               render_pdfs: bool = True) -> list[Finding]:
     """`sources`: the findings of `check_sources`, when they were made already (the whole-site
     build runs them beside the language builds)."""
     findings = list(sources) if sources is not None else check_sources(root)
     if site is not None and Path(site).is_dir():
-        findings += check_site(root, site, site_name)
+        findings += check_site(root, site, site_name, render_pdfs=render_pdfs)
     return sorted(set(cap_findings(findings)), key=lambda f: (f.file, f.line or 0, f.rule, f.message))

@@ -7,10 +7,12 @@ wrapped in every script, Arabic shaped and right-aligned.
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from ..safety import atomic_write_bytes, png_ok, read_cached
 from ..textimage import draw_lines, fit_lines
 
 SIZE = (1280, 720)
@@ -37,12 +39,12 @@ def draw_poster(title: str, lang: str, colours: dict, root: Path, out: Path, pla
         draw.ellipse([cx - radius, cy - radius, cx + radius, cy + radius], outline=colours["accent"], width=8)
     face, size, lines = fit_lines(draw, title, lang, width - 160, 54, 3, 30)
     draw_lines(draw, lines, face, size, lang, 80, width - 80, int(height * 0.58), colours["text"], 1.35)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    image.save(out, optimize=True)
-    return out
+    encoded = io.BytesIO()
+    image.save(encoded, format="PNG", optimize=True)
+    return atomic_write_bytes(out, encoded.getvalue())
 
 
 def poster_for(title: str, lang: str, colours: dict, root: Path, cache: Path, playable: bool = True) -> Path:
     """The drawn poster, from the cache when the same title and colours were drawn before."""
     path = Path(cache) / poster_name(title, lang, colours, playable)
-    return path if path.is_file() else draw_poster(title, lang, colours, root, path, playable)
+    return path if read_cached(path, png_ok) is not None else draw_poster(title, lang, colours, root, path, playable)
