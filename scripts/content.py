@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import copy
 import datetime
+import os
 import re
 from pathlib import Path
 
 import yaml
 
 from .embargo import EmbargoError, is_embargoed, parse_moment
+from .datafiles import BOM, bidi_problem, parse_yaml
 from .errors import Problem
 from .html_policy import check_html
+from .limits import MAX_FINDINGS_PER_RULE, MAX_LINE_CHARS, MAX_PAGE_BYTES, more_of_the_same, quoted
 
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+# A byte-order mark before the opening line is read past (editors on Windows save one).
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 # Front matter keys an editor may use, with the type each must have.
 KNOWN_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -79,56 +82,76 @@ def misplaced_keys(path: Path, rel_path: str, meta: dict, lines: dict[str, int])
             for key in meta if key in KNOWN_KEYS and key not in allowed]
 
 
-_PARSED: dict[tuple[str, int, int], tuple[dict, list[Problem]]] = {}
+_PARSED: dict[tuple[str, int, int], tuple[dict, list[Problem], dict[str, int]]] = {}
 
 
 def read_front_matter(path: Path, text: str | None = None) -> tuple[dict, list[Problem]]:
     """A page's front matter and its problems. Read from the file, the result is kept for as
     long as the file is unchanged: every language build and each preview rebuild reads the
     front matter of all six languages (embargoes, translation status)."""
+    meta, problems, _ = read_front_matter_lines(path, text)
+    return meta, problems
+
+
+def read_front_matter_lines(path: Path, text: str | None = None) -> tuple[dict, list[Problem], dict[str, int]]:
+    """`read_front_matter`, with the file line of each top-level key as parsed (so a key
+    written `"embargo":` or `? embargo` has its line too)."""
     if text is not None:
         return _parse_front_matter(path, text)
-    stat = Path(path).stat()
+    try:
+        stat = Path(path).stat()
+    except OSError as exc:
+        return {}, [Problem(path, None, f"cannot read the page ({exc.strerror})")], {}
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _PARSED:
-        _PARSED[key] = _parse_front_matter(path, Path(path).read_text(encoding="utf-8"))
-    meta, problems = _PARSED[key]
-    return copy.deepcopy(meta), list(problems)
+        text, problem = read_page(path)
+        _PARSED[key] = _parse_front_matter(path, text) if problem is None else ({}, [problem], {})
+    meta, problems, lines = _PARSED[key]
+    return copy.deepcopy(meta), list(problems), dict(lines)
 
 
-def _parse_front_matter(path: Path, text: str) -> tuple[dict, list[Problem]]:
+def read_page(path: Path) -> tuple[str, Problem | None]:
+    """A page's text, or "" and why it cannot be read: over MAX_PAGE_BYTES, not UTF-8. A
+    byte-order mark is kept: FRONT_MATTER and `read_front_matter` read past it."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        return "", Problem(path, None, f"cannot read the page ({exc.strerror})")
+    if len(raw) > MAX_PAGE_BYTES:
+        return "", Problem(path, None, f"the page is {len(raw):,} bytes, over the limit of {MAX_PAGE_BYTES:,}; split it into several pages")
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return "", Problem(path, raw[:exc.start].count(b"\n") + 1, "the page is not UTF-8 text; save it as UTF-8")
+
+
+def _parse_front_matter(path: Path, text: str) -> tuple[dict, list[Problem], dict[str, int]]:
     match = FRONT_MATTER.match(text)
     if not match:
-        if text.startswith("---"):
-            return {}, [Problem(path, 1, "front matter is not closed; end it with a line containing only ---")]
-        return {}, []
+        if text.removeprefix(BOM).startswith("---"):
+            return {}, [Problem(path, 1, "front matter is not closed; end it with a line containing only ---")], {}
+        return {}, [], {}
     block = match.group(1) or ""
-    try:
-        data = yaml.load(block, Loader=FAST_LOADER) or {}  # libyaml: ten times faster
-    except (yaml.YAMLError, ValueError):
-        try:
-            data = yaml.safe_load(block) or {}  # PyYAML's own parser gives the exact error position
-        except yaml.YAMLError as exc:
-            line = _error_line(exc, block.count("\n"))
-            return {}, [Problem(path, line, f"front matter is not valid YAML ({getattr(exc, 'problem', exc)}); fix the YAML between the --- lines")]
-        except ValueError:
-            from .datafiles import impossible_date
-            line, value = impossible_date(yaml.compose(block, Loader=yaml.SafeLoader), start_line=2)
-            return {}, [Problem(path, line, f"date {value!r} is not an ISO 8601 date that exists; write it as YYYY-MM-DD, like 2026-11-24")]
+    parsed = parse_yaml(block, path, first_line=2,
+                        invalid="front matter is not valid YAML ({}); fix the YAML between the --- lines",
+                        error_line=lambda exc, text: _error_line(exc, text.count("\n")) - 2)
+    if parsed.node is None and parsed.problems:
+        return {}, parsed.problems, {}
+    data = parsed.data if parsed.data is not None else {}
     if not isinstance(data, dict):
-        return {}, [Problem(path, 2, "front matter must be a set of 'key: value' lines")]
-    problems = []
-    lines = _key_lines(match.group(1) or "")
+        return {}, [Problem(path, 2, "front matter must be a set of 'key: value' lines")], {}
+    problems = list(parsed.problems)
+    lines = _node_key_lines(parsed.node)
     for key, value in data.items():
         expected = KNOWN_KEYS.get(key)
         line = lines.get(key, 2)
         if expected is None:
-            problems.append(Problem(path, line, f"unknown front matter key '{key}'; known keys: {', '.join(sorted(KNOWN_KEYS))}"))
+            problems.append(Problem(path, line, f"unknown front matter key '{quoted(key)}'; known keys: {', '.join(sorted(KNOWN_KEYS))}"))
         elif key == "date" and not isinstance(value, expected):
-            problems.append(Problem(path, line, f"date {value!r} is not an ISO 8601 date; write it as YYYY-MM-DD, like 2026-11-24"))
+            problems.append(Problem(path, line, f"date {quoted(repr(value))} is not an ISO 8601 date; write it as YYYY-MM-DD, like 2026-11-24"))
         elif not isinstance(value, expected):
             problems.append(Problem(path, line, f"front matter key '{key}' must be a {_type_name(expected)}, not {type(value).__name__}"))
-    return data, problems
+    return data, problems, lines
 
 
 def _error_line(exc: yaml.YAMLError, block_lines: int) -> int:
@@ -143,12 +166,12 @@ def _error_line(exc: yaml.YAMLError, block_lines: int) -> int:
     return min(mark.line, max(block_lines - 1, 0)) + 2
 
 
-def _key_lines(block: str) -> dict[str, int]:
-    lines = {}
-    for number, line in enumerate(block.splitlines(), start=2):
-        match = re.match(r"([A-Za-z_][\w-]*)\s*:", line)
-        if match and match.group(1) not in lines:
-            lines[match.group(1)] = number
+def _node_key_lines(node) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                lines.setdefault(key.value, key.start_mark.line + 2)
     return lines
 
 
@@ -161,59 +184,111 @@ def check_pages(docs_root: Path, languages: list[str], templates: set[str], asse
     problems = []
     for lang in languages:
         for path in sorted((Path(docs_root) / lang).rglob("*.md")):
-            text = path.read_text(encoding="utf-8")
-            meta, found = read_front_matter(path, text)
-            problems.extend(found)
-            front = FRONT_MATTER.match(text)
-            body_start = front.end() if front else 0
-            problems += check_html(path, text[body_start:], text[:body_start].count("\n") + 1)
-            if not meta:
-                continue
-            lines = _key_lines(FRONT_MATTER.match(text).group(1) or "")
-            problems += misplaced_keys(path, path.relative_to(Path(docs_root) / lang).as_posix(), meta, lines)
-            template = meta.get("template")
-            if isinstance(template, str) and template not in templates:
-                problems.append(Problem(path, lines.get("template", 2), f"unknown template '{template}'; use one of: {', '.join(sorted(templates))}"))
-            if "translation" in meta:
-                from .translations import check_provenance
-                problems += check_provenance(path, meta, lines.get("translation", 2))
-            if "listing" in meta and meta["listing"] not in LISTINGS:
-                problems.append(Problem(path, lines.get("listing", 2), f"unknown listing '{meta['listing']}'; use one of: {', '.join(LISTINGS)}"))
-            if "embargo" in meta:
-                try:
-                    parse_moment(meta["embargo"])
-                except EmbargoError as exc:
-                    problems.append(Problem(path, lines.get("embargo", 2), str(exc)))
-            key = meta.get("assessment")
-            if isinstance(key, str) and assessment_keys and key not in assessment_keys:
-                problems.append(Problem(path, lines.get("assessment", 2), f"unknown assessment '{key}'; use one of: {', '.join(sorted(assessment_keys))} (data/assessments.yml)"))
-            if template == "factsheet.html":
-                from .publications import cover_problems, figure_problems
-                if not isinstance(key, str):
-                    problems.append(Problem(path, 2, "a fact sheet needs 'assessment: <key>' naming its assessment in data/assessments.yml"))
-                problems += cover_problems(Path(docs_root).parent, path, meta.get("cover_image"), lines.get("cover_image", 2))
-                problems += figure_problems(path, meta.get("key_figures"), lines.get("key_figures", 2))
+            problems += cap_problems(_check_page(Path(docs_root), lang, path, templates, assessment_keys))
     return problems
 
 
+def _check_page(docs_root: Path, lang: str, path: Path, templates: set[str], assessment_keys: set[str]) -> list[Problem]:
+    text, unreadable = read_page(path)
+    if unreadable:
+        return [unreadable]
+    meta, problems, lines = read_front_matter_lines(path, text)
+    front = FRONT_MATTER.match(text)
+    body_start = front.end() if front else 0
+    first_body_line = text[:body_start].count("\n") + 1
+    body = text[body_start:]
+    problems += body_problems(path, body, first_body_line)
+    problems += check_html(path, body, first_body_line)
+    if not meta:
+        return problems
+    problems += misplaced_keys(path, path.relative_to(docs_root / lang).as_posix(), meta, lines)
+    template = meta.get("template")
+    if isinstance(template, str) and template not in templates:
+        problems.append(Problem(path, lines.get("template", 2), f"unknown template '{quoted(template)}'; use one of: {', '.join(sorted(templates))}"))
+    if "translation" in meta:
+        from .translations import check_provenance
+        problems += check_provenance(path, meta, lines.get("translation", 2))
+    if "listing" in meta and meta["listing"] not in LISTINGS:
+        problems.append(Problem(path, lines.get("listing", 2), f"unknown listing '{quoted(meta['listing'])}'; use one of: {', '.join(LISTINGS)}"))
+    if "embargo" in meta:
+        try:
+            parse_moment(meta["embargo"])
+        except EmbargoError as exc:
+            problems.append(Problem(path, lines.get("embargo", 2), str(exc)))
+    key = meta.get("assessment")
+    if isinstance(key, str) and assessment_keys and key not in assessment_keys:
+        problems.append(Problem(path, lines.get("assessment", 2), f"unknown assessment '{quoted(key)}'; use one of: {', '.join(sorted(assessment_keys))} (data/assessments.yml)"))
+    if template == "factsheet.html":
+        from .publications import cover_problems, figure_problems
+        if not isinstance(key, str):
+            problems.append(Problem(path, 2, "a fact sheet needs 'assessment: <key>' naming its assessment in data/assessments.yml"))
+        problems += cover_problems(docs_root.parent, path, meta.get("cover_image"), lines.get("cover_image", 2))
+        problems += figure_problems(path, meta.get("key_figures"), lines.get("key_figures", 2))
+    return problems
+
+
+LONG_LINE_MESSAGE = ("the line is {length:,} characters long, over the limit of " + f"{MAX_LINE_CHARS:,}"
+                     + "; break it into shorter lines (a paragraph may go on over several lines)")
+HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+
+
+def body_problems(path: Path, body: str, first_line: int = 1) -> list[Problem]:
+    """Lines over MAX_LINE_CHARS (the text checks read a line at a time), and bidirectional
+    control characters in headings (a page's title on the page and in its navigation)."""
+    problems = []
+    for number, line in enumerate(body.splitlines(), start=first_line):
+        if len(line) > MAX_LINE_CHARS:
+            problems.append(Problem(path, number, LONG_LINE_MESSAGE.format(length=len(line))))
+        elif HEADING.match(line):
+            problem = bidi_problem(line)
+            if problem:
+                problems.append(Problem(path, number, "the heading: " + problem))
+    return problems
+
+
+def cap_problems(problems: list[Problem], limit: int = MAX_FINDINGS_PER_RULE) -> list[Problem]:
+    """At most `limit` problems with the same message in one file, then one line with the count."""
+    counts: dict[tuple[Path, str], int] = {}
+    kept = []
+    for problem in problems:
+        key = (problem.file, problem.message)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] <= limit:
+            kept.append(problem)
+    for (file, message), count in counts.items():
+        if count > limit:
+            kept.append(Problem(file, None, f"{more_of_the_same(count - limit)}: {quoted(message)}"))
+    return kept
+
+
 def embargoed_pages(docs_root: Path, languages: list[str], now: datetime.datetime, hidden_assessments: frozenset[str] = frozenset()) -> dict[tuple[str, str], object]:
-    """(lang, relative path) of every page still under embargo at `now`, its own or its assessment's."""
+    """(lang, relative path) of every page still under embargo at `now`, its own or its
+    assessment's. The front matter is parsed, whatever way its YAML spells the key; a page
+    whose front matter cannot be read, or whose embargo is not a valid moment, is held back
+    too (the build stops on its problem anyway; a preview must not publish it meanwhile)."""
     found = {}
     for lang in languages:
         base = Path(docs_root) / lang
         for path in sorted(base.rglob("*.md")):
-            head = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-            if not head or not re.search(r"^(embargo|assessment)\s*:", head.group(0), re.M):
-                continue  # most pages: no key that could hide them, no YAML to parse
             meta, problems = read_front_matter(path)
-            if problems:
-                continue
             rel = path.relative_to(base).as_posix()
-            if meta.get("embargo") is not None and is_embargoed(meta["embargo"], now):
-                found[(lang, rel)] = meta["embargo"]
-            elif meta.get("assessment") in hidden_assessments:
+            if problems and (not meta or "embargo" in meta):
+                found[(lang, rel)] = meta.get("embargo") or UNREADABLE
+                continue
+            if meta.get("embargo") is not None:
+                try:
+                    if is_embargoed(meta["embargo"], now):
+                        found[(lang, rel)] = meta["embargo"]
+                        continue
+                except EmbargoError:
+                    found[(lang, rel)] = meta["embargo"]
+                    continue
+            if isinstance(meta.get("assessment"), str) and meta["assessment"] in hidden_assessments:
                 found[(lang, rel)] = meta["assessment"]
     return found
+
+
+UNREADABLE = "front matter unreadable"
 
 
 def available_templates(overrides: Path) -> set[str]:
@@ -224,16 +299,76 @@ def available_templates(overrides: Path) -> set[str]:
     return names - {"base.html"}
 
 
+def path_outside(base: Path, value: str, where: str = "docs/media/") -> str | None:
+    """Why `value`, a path an editor wrote, does not name a place inside `base` (absolute,
+    climbing out with '..', or through a symbolic link), or None."""
+    if "\x00" in value:
+        return "holds a NUL character; write the file's path under " + where
+    problem = bidi_problem(value)
+    if problem:
+        return problem
+    if value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", value) or Path(value).is_absolute():
+        return f"is an absolute path; give the file's path under {where}, like covers/africa.jpg"
+    base = Path(base)
+    try:
+        inside = (base / value).resolve().is_relative_to(base.resolve())
+    except (OSError, RuntimeError, ValueError):
+        inside = False
+    if not inside:
+        return f"leads outside {where} (through '..' or a symbolic link); put the file under {where} and give its path there"
+    return None
+
+
+def check_paths(root: Path) -> list[Problem]:
+    """Every file under docs/ is a plain file or folder of the repository: no symbolic link
+    (to /etc/passwd, to a folder outside the checkout), no file name with a bidirectional
+    control character, and no fact sheet's `cover_image` that leaves docs/media/."""
+    root = Path(root)
+    docs = root / "docs"
+    problems = []
+    for folder, dirs, files in os.walk(docs, followlinks=False):
+        for name in sorted(dirs + files):
+            path = Path(folder) / name
+            if path.is_symlink():
+                try:
+                    target = os.readlink(path)
+                except OSError:
+                    target = "?"
+                problems.append(Problem(path, None, f"is a symbolic link (to {quoted(target)}); links are not published, as they "
+                                                    "can reach files outside the repository: put a copy of the file here instead"))
+            problem = bidi_problem(name)
+            if problem:
+                problems.append(Problem(path, None, f"the file name {name!r}: {problem}"))
+        dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
+    for page in sorted(docs.glob("*/**/*.md")):
+        if page.is_symlink() or not page.is_file():
+            continue
+        meta, _, lines = read_front_matter_lines(page)
+        value = meta.get("cover_image")
+        if isinstance(value, str):
+            problem = path_outside(docs / "media", value)
+            if problem:
+                problems.append(Problem(page, lines.get("cover_image", 2), f"cover image '{quoted(value)}' {problem}"))
+    return problems
+
+
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".avif"}
 
 
 def check_image_sizes(docs_root: Path, limit_kb: int) -> list[Problem]:
-    """Readers on slow connections pay for every byte: an image over the limit is refused."""
+    """Readers on slow connections pay for every byte: an image over the limit is refused;
+    so is one that is broken, not the type its name says, or over the pixel limits
+    (`images.image_problem`), before any variant is made of it."""
+    from .images import FORMAT_OF, image_problem
     problems = []
     for path in sorted(Path(docs_root).rglob("*")):
-        if path.suffix.lower() in IMAGE_TYPES and path.is_file():
+        if path.suffix.lower() in IMAGE_TYPES and path.is_file() and not path.is_symlink():
             size = path.stat().st_size
             if size > limit_kb * 1000:
                 problems.append(Problem(path, None, f"the image is {size / 1000:.0f} kB, over the {limit_kb} kB limit; "
                                                     "save it smaller (at most 2000 pixels wide, JPEG quality about 80) or as WebP"))
+            elif path.suffix.lower() in FORMAT_OF:
+                problem = image_problem(path)
+                if problem:
+                    problems.append(Problem(path, None, problem))
     return problems

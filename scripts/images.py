@@ -18,7 +18,12 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from PIL import Image
+import warnings
+
+from PIL import Image, UnidentifiedImageError
+
+from .errors import BuildError, Problem
+from .limits import MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE
 
 from .safety import atomic_write_bytes, bmff_ok, read_cached, webp_ok
 
@@ -33,6 +38,38 @@ VERIFY = {"avif": bmff_ok, "webp": webp_ok}
 IMG = re.compile(r"<img\b[^>]*>", re.I)
 PICTURE = re.compile(r"<picture\b.*?</picture>", re.I | re.S)
 ATTR = re.compile(r'([a-zA-Z_:][-\w:.]*)\s*=\s*"([^"]*)"')
+FORMAT_OF = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF", ".avif": "AVIF"}
+RESAVE = "open it in an image editor and save it again as JPEG or PNG"
+
+
+def image_problem(path: Path, decode: bool = True) -> str | None:
+    """What is wrong with a raster image, in an editor's words, or None: not an image, a
+    type other than its name says, over MAX_IMAGE_SIDE or MAX_IMAGE_PIXELS (read from the
+    header, before anything is decoded: Pillow's own bomb guard stops only at 179 million
+    pixels), or (with `decode`) truncated or corrupt."""
+    expected = FORMAT_OF.get(Path(path).suffix.lower())
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                if image.format != expected and expected is not None:
+                    return f"the file is a {image.format or 'different'} image but its name ends in {Path(path).suffix}; {RESAVE}"
+                if max(width, height) > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+                    return (f"the image is {width:,} x {height:,} pixels, over the limit of {MAX_IMAGE_SIDE:,} pixels a side "
+                            f"and {MAX_IMAGE_PIXELS:,} pixels in all; save it smaller (2000 pixels wide is enough for the web)")
+                if decode:
+                    if image.format == "JPEG":
+                        image.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # reads every byte, decodes 1/64
+                    image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return (f"the image declares more pixels than any picture of the site needs (over {MAX_IMAGE_PIXELS:,}); "
+                "save it smaller (2000 pixels wide is enough for the web)")
+    except UnidentifiedImageError:
+        return f"the file is not an image that can be read (is it really a {Path(path).suffix} file?); {RESAVE}"
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        return f"the image is damaged or cut short ({exc}); {RESAVE}"
+    return None
 
 
 def variants(source: Path, cache: Path) -> tuple[tuple[int, int], dict[str, list[tuple[int, Path]]]]:
@@ -44,8 +81,20 @@ def variants(source: Path, cache: Path) -> tuple[tuple[int, int], dict[str, list
 @functools.lru_cache(maxsize=256)
 def _variants(source: Path, cache: Path, _mtime: int, _size: int):
     """Once per file version in a build: the same picture is often on many pages."""
+    problem = image_problem(source, decode=False)
+    if problem:
+        raise BuildError([Problem(source, None, problem)])
     data = source.read_bytes()
     digest = hashlib.sha256(VERSION.encode() + data).hexdigest()[:16]
+    try:
+        return _make_variants(source, cache, digest)
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # the cache folder, not the picture (Pillow's decoding errors carry no errno)
+        raise BuildError([Problem(source, None, f"the image is damaged or cut short ({exc}); {RESAVE}")])
+
+
+def _make_variants(source: Path, cache: Path, digest: str):
     with Image.open(source) as image:
         size = image.size
         widths = sorted({w for w in WIDTHS if w < size[0]} | {size[0]})

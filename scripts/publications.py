@@ -29,9 +29,12 @@ from urllib.parse import quote, unquote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from .content import path_outside
 from .datafiles import load_data_file, missing_languages
 from .errors import BuildError, Problem
 from .i18n import N_, translations
+from .images import image_problem
+from .limits import quoted
 from .languages import language
 from .safety import atomic_copy, atomic_write_bytes, pdf_ok, read_cached
 
@@ -95,12 +98,16 @@ def cover_problems(root: Path, page: Path, value, line: int) -> list[Problem]:
     """A fact sheet's `cover_image` must name a raster image under docs/media/."""
     if not isinstance(value, str) or not value:
         return [Problem(page, line, "a fact sheet needs 'cover_image: <file under docs/media/>', e.g. covers/africa.jpg")]
+    outside = path_outside(Path(root) / MEDIA_DIR, value)
+    if outside:
+        return [Problem(page, line, f"cover image '{quoted(value)}' {outside}")]
     path = Path(root) / MEDIA_DIR / value
     if path.suffix.lower() not in RASTER_TYPES:
         return [Problem(page, line, f"cover image '{value}' must be a JPEG, PNG or WebP file")]
     if not path.is_file():
         return [Problem(page, line, f"cover image '{value}' does not exist under docs/media/; add the file or fix the path")]
-    return []
+    broken = image_problem(path)
+    return [Problem(page, line, f"cover image '{value}': {broken}")] if broken else []
 
 
 def back_cover(partners: list[Partner], lang: str, gettext) -> dict:

@@ -5,6 +5,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..limits import MAX_FINDINGS_PER_RULE, more_of_the_same
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -27,6 +29,24 @@ def relative(path: Path, root: Path) -> str:
         except ValueError:
             continue
     return path.as_posix()
+
+
+def cap_findings(findings: list[Finding], limit: int = MAX_FINDINGS_PER_RULE) -> list[Finding]:
+    """At most `limit` findings of one rule in one file, then one finding that counts the rest
+    (3,000 repetitions of a name print 20 lines and a count, not 3,000)."""
+    counts: dict[tuple[str, str], int] = {}
+    kept, first = [], {}
+    for finding in findings:
+        key = (finding.file, finding.rule)
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, finding)
+        if counts[key] <= limit:
+            kept.append(finding)
+    for key, count in counts.items():
+        if count > limit:
+            f = first[key]
+            kept.append(Finding(f.rule, f.severity, f.file, None, more_of_the_same(count - limit)))
+    return kept
 
 
 def as_text(findings: list[Finding]) -> str:

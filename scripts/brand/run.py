@@ -6,11 +6,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .. import cache_dir, glossary
-from ..content import read_front_matter
+from ..content import path_outside, read_front_matter, read_page
 from ..languages import UN_LANGUAGES
 from ..pages import SHARED_MEDIA_DIR
 from . import covers, files, text
-from .findings import Finding, relative
+from .findings import Finding, cap_findings, relative
 from .logos import load_templates
 from .rules import load_rules
 
@@ -30,11 +30,13 @@ def check_sources(root: Path) -> list[Finding]:
     english_prose: dict[Path, str] = {}
     for lang in UN_LANGUAGES:
         for path in sorted((root / "docs" / lang).rglob("*.md")):
-            body = path.read_text(encoding="utf-8")
+            body, unreadable = read_page(path)
+            if unreadable:
+                continue  # the source checks report it
             english = root / "docs" / "en" / path.relative_to(root / "docs" / lang)
             if lang != "en" and english.is_file():
                 if english not in english_prose:
-                    english_prose[english] = " ".join(line for _, line in text.prose_lines(english.read_text(encoding="utf-8")))
+                    english_prose[english] = " ".join(line for _, line in text.prose_lines(read_page(english)[0]))
                 for line, message in glossary.term_findings(english_prose[english], text.prose_lines(body), lang, terms):
                     findings.append(Finding("glossary-terms", severity["glossary-terms"], relative(path, root), line, message))
             findings += text.check_acronym_form(path, body, root, options["acronym-form"].get("allowed", []), severity["acronym-form"])
@@ -62,7 +64,8 @@ def cover_images(root: Path) -> list[Path]:
     for lang in UN_LANGUAGES:
         for path in (Path(root) / "docs" / lang).rglob("*.md"):
             meta, problems = read_front_matter(path)
-            if not problems and isinstance(meta.get("cover_image"), str) and (media / meta["cover_image"]).is_file():
+            if (not problems and isinstance(meta.get("cover_image"), str) and not path_outside(media, meta["cover_image"])
+                    and (media / meta["cover_image"]).is_file()):
                 found.add(media / meta["cover_image"])
     return sorted(p for p in found if p.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp"})
 
@@ -114,4 +117,4 @@ def run_checks(root: Path, site: Path | None = None, site_name: str = "site", so
     findings = list(sources) if sources is not None else check_sources(root)
     if site is not None and Path(site).is_dir():
         findings += check_site(root, site, site_name, render_pdfs=render_pdfs)
-    return sorted(set(findings), key=lambda f: (f.file, f.line or 0, f.rule, f.message))
+    return sorted(set(cap_findings(findings)), key=lambda f: (f.file, f.line or 0, f.rule, f.message))

@@ -4,26 +4,34 @@
 Only prose is read: front matter other than title and description, code, embed options,
 web addresses, link targets, HTML tags and file names are blanked out first, keeping each
 line's length so that a finding points at the right line.
+
+Every pattern here runs in time linear in the line: each starts only at a word's beginning
+(a look-behind) or at a delimiter and stops at the next one, so one 300 kB word costs one
+pass. Lines over MAX_LINE_CHARS are not read (the source checks refuse them). The acronym is
+looked for in text normalised for width and look-alike letters (ＩＰＢＥＳ, Cyrillic ІРВЕЅ),
+and names are capped at MAX_NAME_WORDS words.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from ..content import FRONT_MATTER
+from ..limits import MAX_LINE_CHARS, MAX_NAME_WORDS, quoted
 from ..mdlines import lines_outside_code
-from .findings import Finding, relative
+from .findings import Finding, cap_findings, relative
 
 ACRONYM_LIKE = re.compile(r"(?<![\w@./\\-])[Ii][\W_]{0,2}[Pp][\W_]{0,2}[Bb][\W_]{0,2}[Ee][\W_]{0,2}[Ss](?![\w])")
 NOT_PROSE = [
     re.compile(r"`[^`]*`"),                                   # inline code
-    re.compile(r"\]\([^)]*\)"),                               # link targets
-    re.compile(r"<[^>]+>"),                                   # HTML tags and their attributes
+    re.compile(r"\]\([^()]*\)"),                              # link targets
+    re.compile(r"<[^<>]+>"),                                  # HTML tags and their attributes
     re.compile(r"\b(?:https?://|www\.)\S+"),                  # web addresses
-    re.compile(r"[\w.-]*@[\w.-]+"),                           # e-mail addresses
-    re.compile(r"[\w./-]+\.(?:md|pdf|svg|png|jpe?g|webp|yml|yaml|json|ics|xml|html|css|js|py|vtt|mp4|mp3)\b"),  # file names
-    re.compile(r"\{[^}]*\}"),                                 # attribute lists
+    re.compile(r"(?<![\w.-])[\w.-]*+@[\w.-]+"),               # e-mail addresses
+    re.compile(r"(?<![\w./-])[\w./-]+\.(?:md|pdf|svg|png|jpe?g|webp|yml|yaml|json|ics|xml|html|css|js|py|vtt|mp4|mp3)\b"),  # file names
+    re.compile(r"\{[^{}]*\}"),                                # attribute lists
 ]
 # One pass over a line instead of one per pattern: at each place the earliest-listed kind wins.
 NOT_PROSE_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in NOT_PROSE))
@@ -43,11 +51,13 @@ def prose_lines(text: str) -> tuple[tuple[int, str], ...]:
         block_lines = match.group(0).count("\n")
         for number in range(1, block_lines):
             line = lines[number] if number < len(lines) else ""
-            if re.match(r"\s*(title|description|lead)\s*:", line):
+            if len(line) <= MAX_LINE_CHARS and re.match(r"\s*(title|description|lead)\s*:", line):
                 out.append((number + 1, line.split(":", 1)[1]))
         start = block_lines
     in_block = False
     for number, line in lines_outside_code(lines, start):
+        if len(line) > MAX_LINE_CHARS:
+            continue
         if line.startswith("///"):
             in_block = not line.strip() == "///" and line.strip().startswith("///") and "|" in line
             continue
@@ -58,17 +68,40 @@ def prose_lines(text: str) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
+# Letters of other scripts drawn like I, P, B, E and S (Unicode's confusables for them).
+LOOK_ALIKES = str.maketrans({
+    "\u0406": "I", "\u04c0": "I", "\u0399": "I", "\u0456": "i", "\u0131": "i", "\u03b9": "i",
+    "\u0420": "P", "\u03a1": "P", "\u0440": "p", "\u03c1": "p",
+    "\u0412": "B", "\u0392": "B",
+    "\u0415": "E", "\u0395": "E", "\u0435": "e",
+    "\u0405": "S", "\u0455": "s",
+})
+
+
+def normalised(line: str) -> str:
+    """`line` with fullwidth and other compatibility forms folded (NFKC) and look-alike
+    letters of other scripts mapped to Latin, character for character: a character whose
+    fold is not one character is kept, so positions still point into `line`."""
+    if line.isascii():
+        return line
+    if not unicodedata.is_normalized("NFKC", line):
+        folded = (unicodedata.normalize("NFKC", char) for char in line)
+        line = "".join(f if len(f) == 1 else char for f, char in zip(folded, line))
+    return line.translate(LOOK_ALIKES)
+
+
 def check_acronym_form(path: Path, text: str, root: Path, allowed: list[str], severity: str) -> list[Finding]:
     findings = []
     allowed_forms = {a.casefold() for a in allowed}
     for number, line in prose_lines(text):
-        for match in ACRONYM_LIKE.finditer(line):
-            written = match.group(0)
-            if written == "IPBES" or written.casefold() in allowed_forms:
+        for match in ACRONYM_LIKE.finditer(normalised(line)):
+            written = line[match.start():match.end()]
+            if written == "IPBES" or (written.isascii() and written.casefold() in allowed_forms):
                 continue
+            hint = "" if written.isascii() else " (with letters of another width or script that look alike)"
             findings.append(Finding("acronym-form", severity, relative(path, root), number,
-                                    f"the acronym is written '{written}'; write IPBES"))
-    return findings
+                                    f"the acronym is written '{quoted(written)}'{hint}; write IPBES"))
+    return cap_findings(findings)
 
 
 ARTICLES = {"the", "a", "an", "la", "le", "les", "l", "el", "los", "las", "un", "une", "una", "join"}
@@ -98,10 +131,11 @@ def names_using_acronym(line: str, lang: str, organisation_words: list[str]) -> 
             if not near:
                 continue
             left, right = min(near + [i]), max(near + [i])
-            while left > 0 and (words[left - 1][0][:1].isupper() or
+            while left > max(0, i - MAX_NAME_WORDS) and (words[left - 1][0][:1].isupper() or
                                 (words[left - 1][0].lower() in CONNECTORS and left > 1 and words[left - 2][0][:1].isupper())):
                 left -= 1
-            while right + 1 < len(words) and words[right + 1][0][:1].isupper() and words[right + 1][0] != "IPBES":
+            while (right + 1 < min(len(words), i + MAX_NAME_WORDS) and words[right + 1][0][:1].isupper()
+                   and words[right + 1][0] != "IPBES"):
                 right += 1
             while left < i and (words[left][0].lower() in ARTICLES | CONNECTORS or
                                 (left == 0 and words[left][0] not in organisation_words)):
@@ -115,13 +149,19 @@ def check_acronym_approval(path: Path, text: str, lang: str, root: Path, options
     for entry in approvals:
         known.add(str(entry["name"]).casefold())
         known.update(str(a).casefold() for a in entry.get("aliases") or [])
-    organisation_words = (options.get("organisation_words") or {}).get(lang, [])
+    words_by_lang = options.get("organisation_words") or {}
+    organisation_words = words_by_lang.get(lang, [])
+    english_words = words_by_lang.get("en", []) if lang != "en" else []
     findings = []
     for number, line in prose_lines(text):
-        for name in names_using_acronym(line, lang, organisation_words):
+        names = names_using_acronym(line, lang, organisation_words)
+        if english_words:  # names are often left in English in a page of another language
+            latin = "".join(char if char.isascii() else " " for char in line)
+            names += [n for n in names_using_acronym(latin, "en", english_words) if n not in names]
+        for name in names:
             if name.casefold() in known or any(k in name.casefold() for k in known):
                 continue
             findings.append(Finding("acronym-approval", severity, relative(path, root), number,
-                                    f"'{name}' uses the acronym IPBES in a name that has no written approval in brand/approvals.yml; "
+                                    f"'{quoted(name)}' uses the acronym IPBES in a name that has no written approval in brand/approvals.yml; "
                                     "ask the secretariat for written approval, then add the name, who asked and the date to brand/approvals.yml"))
-    return findings
+    return cap_findings(findings)

@@ -10,15 +10,40 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from ..content import read_page
+from ..datafiles import parse_yaml
 from ..errors import Problem
+from ..limits import quoted
 from ..languages import UN_LANGUAGES
 from .spec import KINDS, OPTIONS, Embed, EmbedError, build_embed
 
-OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>/{3,})[ \t]*(?P<kind>[\w-]+)[ \t]*(?:\|[ \t]*(?P<title>.*?))?[ \t]*$")
+# The opening line: its title is split off in Python, so no two quantifiers compete for the
+# same spaces (a line of many spaces would otherwise take quadratic time).
+OPEN_START = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>/{3,})[ \t]*(?P<kind>[\w-]+)")
 OTHER_BLOCKS = ("html", "details", "admonition", "tab", "caption", "figure-caption", "definition")
 CODE_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class BlockOpening:
+    fence: str
+    kind: str
+    title: str | None
+
+    def group(self, name: str):
+        return getattr(self, name)
+
+
+def open_block(line: str) -> BlockOpening | None:
+    """The fence, kind and title of a block's opening line ('/// video | Title'), or None."""
+    match = OPEN_START.match(line)
+    if not match:
+        return None
+    rest = line[match.end():].strip(" \t")
+    if rest and not rest.startswith("|"):
+        return None
+    title = rest[1:].strip(" \t") if rest else None
+    return BlockOpening(match.group("fence"), match.group("kind"), title)
 
 
 @dataclass(frozen=True)
@@ -38,12 +63,12 @@ def find_embeds(path: Path, text: str, media_root: Path, languages: tuple[str, .
         code = CODE_FENCE.match(line)
         if code:
             in_code = None if in_code == code.group(1) else (in_code or code.group(1))
-        match = None if in_code else OPEN.match(line)
+        match = None if in_code else open_block(line)
         if not match:
             index += 1
             continue
         if match.group("kind") not in KINDS + OTHER_BLOCKS:
-            problems.append(Problem(path, index + 1, f"unknown block '/// {match.group('kind')}'; embeds are '/// video | Title' or '/// audio | Title'"))
+            problems.append(Problem(path, index + 1, f"unknown block '/// {quoted(match.group('kind'))}'; embeds are '/// video | Title' or '/// audio | Title'"))
             index += 1
             continue
         if match.group("kind") in OTHER_BLOCKS:
@@ -83,11 +108,11 @@ def _check(path, start, match, block_lines, media_root, languages):
             return None, Problem(path, start + offset, f"the option '{option.group(1)}' must be indented by four spaces under '/// {kind}'")
         return None, Problem(path, start + offset, f"a {kind} block takes only options (indented by four spaces), no text; "
                                                    "put text before or after the block")
-    try:
-        options = yaml.safe_load(textwrap.dedent("\n".join(options_lines))) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, Problem(path, start + 1 + (mark.line if mark else 0), f"the {kind} options are not valid YAML ({getattr(exc, 'problem', exc)})")
+    parsed = parse_yaml(textwrap.dedent("\n".join(options_lines)), path, first_line=start + 1,
+                        invalid=f"the {kind} options are not valid YAML ({{}})")
+    if parsed.problems:
+        return None, parsed.problems[0]
+    options = parsed.data or {}
     try:
         return build_embed(kind, match.group("title"), options, media_root, languages), None
     except EmbedError as exc:
@@ -104,7 +129,11 @@ def check_embeds(docs_root: Path, languages: list[str], media_root: Path) -> tup
     found, problems = [], []
     for lang in languages:
         for path in sorted((Path(docs_root) / lang).rglob("*.md")):
-            f, p = find_embeds(path, path.read_text(encoding="utf-8"), media_root, UN_LANGUAGES)
+            text, unreadable = read_page(path)
+            if unreadable:
+                problems.append(unreadable)  # reported once more by the page checks: harmless
+                continue
+            f, p = find_embeds(path, text, media_root, UN_LANGUAGES)
             found += f
             problems += p
     return found, problems

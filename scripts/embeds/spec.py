@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..limits import quoted
+from ..content import path_outside
 from .providers import FILE_TYPES, PROVIDERS, SELF_HOSTED
 
 KINDS = ("video", "audio")
@@ -54,6 +56,9 @@ def parse_duration(value) -> int:
 def _media_file(media_root: Path, option: str, value, allowed: set[str]) -> str:
     if not isinstance(value, str) or not value.strip():
         raise EmbedError(option, f"'{option}' must name a file under docs/media/")
+    outside = path_outside(media_root, value)
+    if outside:
+        raise EmbedError(option, f"'{option}: {quoted(value)}' {outside}")
     path = Path(media_root) / value
     if path.suffix.lower() not in allowed:
         raise EmbedError(option, f"'{option}: {value}' must be a {', '.join(sorted(allowed))} file")
