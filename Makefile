@@ -54,7 +54,8 @@ lock: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(BIN)/pip freeze --exclude-editable > requirements.lock
 
-# Keeps .venv (minutes to rebuild); a new Python gets a new one by itself.
+# Removes the site with its kept versions (.site-<n>, scripts/safety.py publish); keeps .venv
+# (minutes to rebuild), which a new Python replaces by itself.
 clean:
-	rm -rf site .build
+	rm -rf site .site-[0-9]* .build
 	@echo "Kept $(VENV); to reset the Python environment: rm -rf $(VENV)"

@@ -201,11 +201,12 @@ def test_make_names_the_stamp_after_the_python_so_another_python_reinstalls(tmp_
 def test_make_clean_keeps_the_venv_and_says_how_to_reset_it(tmp_path):
     project = setup_copy(tmp_path)
     venv = make_venv(project / ".venv", "version = 3.11.7\n")
-    (project / "site").mkdir()
+    (project / ".site-1").mkdir()
+    (project / "site").symlink_to(".site-1")
     done = subprocess.run(["make", "clean"], cwd=project, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
     assert "rm -rf .venv" in done.stdout.splitlines()[-1]
-    assert venv.exists() and not (project / "site").exists()
+    assert venv.exists() and not os.path.lexists(project / "site") and not (project / ".site-1").exists()
 
 
 def fake_system(monkeypatch, fonts=None, runs=True, libraries=True):
