@@ -149,8 +149,9 @@ def _entry_texts(source, keys, value, required: list[str], problems) -> dict:
     """An assessment's own texts: English first, translations later. `required`: the source
     language, and every language the entry's title is translated into (an entry shown in a
     language shows all its texts in it; where its title is missing it is shown in English)."""
-    if not isinstance(value, dict):
-        problems.append(source.problem(keys, f"'{keys[-1]}' must give a text per language, at least in {required[0]}"))
+    if not isinstance(value, dict) or missing_languages(value, required[:1]):
+        problems.append(source.problem(keys, f"'{keys[-1]}' needs at least its English text ({required[0]}: ...); "
+                                             "the other languages may follow, shown in English until they do"))
         return {}
     missing = missing_languages(value, required)
     if missing:

@@ -45,7 +45,7 @@ def check_sources(shared: SharedConfig, languages: list[str], now: dt.datetime |
     """Everything that can be known wrong before MkDocs runs, collected in one list."""
     root = shared.root
     present = [lang for lang in languages if (root / "docs" / lang).is_dir()]
-    problems = pages.check_language_folders(root / "docs", languages)
+    problems = pages.check_language_folders(root / "docs", languages) + content.check_paths(root)
     data = _collect(problems, assessments.load_assessments, root, shared.languages, now or build_clock(), preview=True)
     video_list = _collect(problems, videos.load_videos, root, shared.languages)
     keys = set(data.assessments) if data else set()

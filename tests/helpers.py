@@ -61,3 +61,25 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = Path(path).read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     Path(path).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def search_documents(site: Path, lang: str) -> list[dict]:
+    """The pages of a language's search index (Pagefind's fragments: gzip, then JSON)."""
+    import gzip
+    import json
+    documents = []
+    for fragment in sorted((Path(site) / lang / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes()).decode("utf-8")
+        document = json.loads(data.removeprefix("pagefind_dcd"))
+        document["content"] = document.get("content", "").replace("\u200b", "")  # Pagefind's word breaks (Chinese)
+        documents.append(document)
+    return documents
+
+
+def file_text(path: Path) -> str:
+    """What a file says, as the search index's readers see it (fragments decompressed)."""
+    import gzip
+    data = Path(path).read_bytes()
+    if Path(path).suffix == ".pf_fragment":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", "ignore")

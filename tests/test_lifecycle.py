@@ -134,7 +134,7 @@ def test_translations_start_for_a_news_post_builds_at_once(tmp_path):
 
 @pytest.mark.parametrize("edit,where,expected", [
     (("docs/en/news/posts/logo-use-policy.md", "date: 2026-11-20", "date: 2026-02-30"), "docs/en/news/posts/logo-use-policy.md:2",
-     "is not an ISO 8601 date"),
+     "is not a real date"),
     (("docs/en/news/posts/logo-use-policy.md", "authors: [secretariat]", "authors: [nobody]"), "docs/en/news/posts/logo-use-policy.md:3",
      "unknown author 'nobody'"),
     (("docs/fr/news/posts/logo-use-policy.md", "Actualités", "Nouvelles"), "docs/fr/news/posts/logo-use-policy.md:",

@@ -153,7 +153,7 @@ def test_missing_page_is_english_marked_honestly_and_kept_out_of_hreflang_and_si
     assert "Esta página aún no está traducida al español, por eso se muestra en inglés." in text
     wrapper = [d for d in find(parsed, "div") if d.attrs.get("lang") == "en"]
     assert wrapper and wrapper[0].attrs["dir"] == "ltr"
-    assert "Media and channels" in text
+    assert "Press contact" in text
     hreflangs = {l.attrs["hreflang"] for l in find(parsed, "link", rel="alternate") if l.attrs.get("hreflang")}
     assert "es" not in hreflangs
     sitemap = (translated_site / "es/sitemap.xml").read_text(encoding="utf-8")

@@ -46,7 +46,7 @@ def check_web_covers(html_path: Path, lang: str, root: Path, logos: dict[str, Pa
     official = {path.read_bytes(): name for name, path in logos.items()}
     where = label(html_path)
     findings = []
-    shown_in = re.search(r'<div class="ipbes-body" lang="([a-z]{2})"', html)
+    shown_in = re.search(r'<div class="ipbes-body"[^>]*\slang="([a-z]{2})"', html)
     if shown_in:  # a fact sheet not translated yet: its covers are in the language it is shown in
         lang = shown_in.group(1)
 
