@@ -111,7 +111,6 @@ def _problem(stage: Path, manifest: dict, message: str) -> Problem:
         if page:
             source = Path(page["source"])
             link = LINK.search(message)
-            message = message.replace(match.group(0), f"'{match.group('file')}'")
             if link and source.suffix == ".md" and source.is_file():
                 for number, line in enumerate(source.read_text(encoding="utf-8-sig").splitlines(), start=1):
                     if f"({link.group('link')}" in line or f'"{link.group("link")}"' in line or f"]: {link.group('link')}" in line:

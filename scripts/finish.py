@@ -113,11 +113,25 @@ def _print_findings(root: Path, document: str, item: dict) -> list:
     from .brand.findings import relative
     from .brand.rules import load_rules
     from .brand.run import logo_files
+    from .brand.covers import check_cover_image
+    from .brand.findings import Finding
+    from .brand.logos import load_templates
     settings = load_rules(root)
     partners = settings.options["back-cover-partners"].get("partners", [])
-    return check_print_document(document, item["lang"], root, logo_files(root), partners, settings.severity,
-                                relative(Path(item["source"]), root), item.get("cover_line"),
-                                publications.PrintFetcher(root, Path(item["cover"])).path)
+    where, line = relative(Path(item["source"]), root), item.get("cover_line")
+    findings = check_print_document(document, item["lang"], root, logo_files(root), partners, settings.severity,
+                                    where, line, publications.PrintFetcher(root, Path(item["cover"])).path)
+    logos = logo_files(root)
+    partner_logos = {name: logos[name] for name in partners if name in logos}
+    key = b"".join(name.encode() + path.read_bytes() for name, path in sorted(partner_logos.items()))
+    threshold = float(settings.options["cover-image-logo"].get("threshold", 0.78))
+    cover = Path(item["cover"])
+    for found in check_cover_image(cover, lambda: load_templates(partner_logos), threshold, settings.severity["front-cover-logo"],
+                                   where, cache_dir(root) / "brand", key):
+        findings.append(Finding("front-cover-logo", found.severity, where, line,
+                                f"the PDF's front cover shows {cover.relative_to(root / publications.MEDIA_DIR).as_posix()}, which "
+                                f"{found.message}"))
+    return findings
 
 
 def finish_languages(root: Path, stage_root: Path, site: Path, manifests: dict[str, dict], jobs: int, report=print) -> list:

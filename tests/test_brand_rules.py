@@ -192,10 +192,10 @@ def test_a_broken_copy_fails_with_findings_naming_the_right_files(project):
     joined = "\n".join(problems)
     assert "docs/media/covers/africa.jpg: cover-image-logo: contains a partner logo (most like UNESCO" in joined
     for lang in ("en", "fr"):
-        assert f"site/{lang}/factsheets/africa/ipbes-factsheet-africa-{lang}.pdf: front-cover-logo: page 1 (the front cover) shows a partner logo" in joined
+        assert f"docs/{lang}/factsheets/africa.md:4: front-cover-logo: the PDF's front cover shows covers/africa.jpg, which contains a partner logo" in joined
     for key in ("africa", "global"):
         assert f"site/fr/factsheets/{key}/index.html: back-cover-partners: the institutional statement is not translated into 'fr'" in joined
-        assert f"site/fr/factsheets/{key}/ipbes-factsheet-{key}-fr.pdf: back-cover-partners: the institutional statement is not translated into 'fr'" in joined
+        assert f"docs/fr/factsheets/{key}.md:4: back-cover-partners: the institutional statement is not translated into 'fr'" in joined
     assert "site/en/factsheets/global" not in joined, "English is not broken"
     assert not (project / "site").exists(), "nothing was published"
 
@@ -212,7 +212,7 @@ def test_web_covers_with_a_partner_logo_in_front_or_one_missing_at_the_back(proj
     joined = "\n".join(str(p) for p in error.value.problems)
     assert "site/ru/factsheets/africa/index.html: front-cover-logo: the FAO logo is on the front cover" in joined
     assert "site/ru/factsheets/africa/index.html: back-cover-partners: the back cover lacks the logo of UNDP" in joined
-    assert "site/ru/factsheets/africa/ipbes-factsheet-africa-ru.pdf: back-cover-partners: the last page (the back cover) shows 3 of the 4 partner logos" in joined
+    assert "docs/ru/factsheets/africa.md:4: back-cover-partners: the PDF's back cover lacks the logo of UNDP" in joined
 
 
 def _cli(project: Path, *args) -> subprocess.CompletedProcess:
