@@ -50,7 +50,7 @@ def test_arabic_layout_mirrors(browser, origin):
             const box = s => document.querySelector(s).getBoundingClientRect().left;
             const li = document.querySelector('.md-typeset ul li');
             return {nav: box('.md-sidebar--primary'), toc: box('.md-sidebar--secondary'),
-                    logo: box('.md-header__button.md-logo'), search: box('.md-search'),
+                    logo: box('.md-header__button.md-logo'), search: box('.ipbes-search__open'),
                     bulletSide: getComputedStyle(li.parentElement).paddingInlineStart,
                     textAlign: getComputedStyle(document.querySelector('.md-typeset p')).textAlign};
         }""")
@@ -123,10 +123,9 @@ def test_language_switcher_stays_on_page_with_the_keyboard(browser, origin):
 def test_search_finds_pages_in_the_page_language(browser, origin, lang, query, expected):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(f"{origin}/{lang}/", wait_until="networkidle")
-    page.locator(".md-search__input").click()
-    page.locator(".md-search__input").fill(query)
-    page.keyboard.press("End")
-    page.wait_for_selector(".md-search-result__link", state="attached", timeout=10_000)
-    hrefs = page.eval_on_selector_all(".md-search-result__link", "els => els.map(e => e.href)")
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    page.wait_for_selector(".ipbes-search__link", state="attached", timeout=10_000)
+    hrefs = page.eval_on_selector_all(".ipbes-search__link", "els => els.map(e => e.href)")
     page.close()
     assert any(h.split("#")[0].split("?")[0].endswith(f"/{lang}/{expected}") for h in hrefs), hrefs

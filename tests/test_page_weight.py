@@ -1,5 +1,5 @@
 """Light pages for slow connections: what the first load of a page transfers (compressed), the
-search index only when a reader searches, and responsive AVIF/WebP images with their sizes."""
+search index (Pagefind) only when a reader searches, and responsive AVIF/WebP images with their sizes."""
 from __future__ import annotations
 
 import gzip
@@ -40,30 +40,22 @@ def transferred_bytes(site: Path, urls: list[str]) -> int:
 @pytest.mark.parametrize("path", ["en/", "en/assessments/global/", "ar/", "zh/assessments/global/"])
 def test_first_load_stays_under_the_budget_and_leaves_the_search_index(site, browser, origin, path):
     urls = first_load(browser, origin, path)
-    assert not [u for u in urls if "search_index" in u], "the search index must wait until the reader searches"
+    assert not [u for u in urls if "/pagefind/" in u], "the search index must wait until the reader searches"
     size = transferred_bytes(site, urls)
     assert size < BUDGET_KB * 1000, f"{path}: {size / 1000:.1f} KB transferred before any interaction"
 
 
-def test_the_search_index_loads_when_the_reader_opens_search(browser, origin):
+def test_search_loads_only_when_the_reader_opens_it(browser, origin):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(f"{origin}/en/about/", wait_until="networkidle")
-    assert not [u for u in requested if "search_index" in u]
+    assert not [u for u in requested if "/pagefind/" in u]
     page.keyboard.press("/")
     page.keyboard.type("Bonn")
-    page.wait_for_selector(".md-search-result__link", state="visible", timeout=10_000)
-    assert [u for u in requested if u.endswith("/en/search/search_index.json")]
-    page.close()
-
-
-def test_a_highlight_link_loads_the_index_at_once(browser, origin):
-    page = browser.new_page()
-    requested: list[str] = []
-    page.on("request", lambda r: requested.append(r.url))
-    page.goto(f"{origin}/en/about/?h=Bonn", wait_until="networkidle")
-    assert [u for u in requested if u.endswith("/en/search/search_index.json")]
+    page.wait_for_selector(".ipbes-search__result", state="visible", timeout=10_000)
+    assert [u for u in requested if u.endswith("/en/pagefind/pagefind.js")]
+    assert not [u for u in requested if "/pagefind/" in u and "/en/pagefind/" not in u], "only this language's index"
     page.close()
 
 
