@@ -46,3 +46,12 @@ lock: $(STAMP)
 
 clean:
 	rm -rf site .build
+
+# Lighthouse (npm, pinned) on its mobile preset over the home, launch, fact sheet, news post
+# and videos pages in en, ar and zh, served from site/ on loopback: prints the four scores
+# per page and writes them into the benchmark page. Never part of `make test`: scores move
+# from run to run.
+.PHONY: audit
+audit: site node_modules/.installed
+	@bash .ci/system-packages test
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python -m scripts.audit --site site --write-page docs/en/benchmark.md
