@@ -134,8 +134,13 @@ def css_references(css: str) -> list[tuple[int, int, str, str]]:
     def offset(token) -> int:
         return starts[token.source_line - 1] + token.source_column - 1
 
-    def walk(tokens, in_import=False):
+    def walk(tokens):
+        in_import = False
         for token in tokens or ():
+            if token.type == "at-keyword":
+                in_import = token.lower_value == "import"
+            elif token.type == "literal" and token.value in (";", "{"):
+                in_import = False
             if token.type == "url":
                 start = offset(token)
                 found.append((start, css.index(")", start) + 1, token.value, "url"))
@@ -150,16 +155,10 @@ def css_references(css: str) -> list[tuple[int, int, str, str]]:
                             found.append((start, _string_end(css, start), argument.value, "string"))
                 else:
                     walk(token.arguments)
-            elif token.type == "at-rule":
-                walk(token.prelude, in_import=token.lower_at_keyword == "import")
-                walk(token.content)
-            elif token.type in ("qualified-rule",):
-                walk(token.prelude)
-                walk(token.content)
             elif token.type in ("() block", "[] block", "{} block"):
                 walk(token.content)
 
-    walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    walk(tinycss2.parse_component_value_list(css, skip_comments=True))
     return found
 
 
