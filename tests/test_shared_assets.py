@@ -222,3 +222,74 @@ def test_language_switcher_works_with_shared_assets(browser, shared_origin):
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     page.close()
     assert not errors, errors
+
+
+# ---------------------------------------------------------------- _headers, served as a host would
+
+def _headers_text(site: Path, result, languages) -> str:
+    from scripts.headers import headers_file, page_paths, parse_headers_file
+    written = parse_headers_file((site / "_headers").read_text(encoding="utf-8"))
+    policy = dict(written[0][1])["Content-Security-Policy"]
+    immutable = result["immutable"] if result else sorted("/" + p.relative_to(site).as_posix()
+                                                          for p in (site / SHARED_DIR).rglob("*") if HASHED_NAME.match(p.name))
+    return headers_file(policy, immutable, page_paths(languages))
+
+
+def test_headers_file_caches_hashed_assets_for_a_year_and_pages_briefly(shared_site, shared):
+    from scripts.headers import headers_for, parse_headers_file
+    site, result = shared_site
+    rules = parse_headers_file(_headers_text(site, result, shared.languages))
+    css = next(p for p in (site / SHARED_DIR / "stylesheets").glob("main.*.css"))
+    asset = headers_for(rules, "/" + css.relative_to(site).as_posix())
+    assert asset["Cache-Control"] == "public, max-age=31536000, immutable"
+    for path in ("/", "/en/", "/ar/factsheets/africa/", "/404.html", "/en/assets/ipbes/cards/x.png"):
+        headers = headers_for(rules, path)
+        assert headers["Cache-Control"] == "public, max-age=0, must-revalidate", path
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        assert "camera=()" in headers["Permissions-Policy"] and "browsing-topics=()" in headers["Permissions-Policy"]
+        assert "report-to" not in headers["Content-Security-Policy"] and "Reporting-Endpoints" not in headers
+    unhashed = headers_for(rules, "/assets/javascripts/lunr/min/lunr.fr.min.js")
+    assert "Cache-Control" not in unhashed
+
+
+def test_headers_file_refuses_more_rules_than_hosts_read():
+    from scripts.headers import MAX_RULES, headers_file
+    with pytest.raises(ValueError, match="at most"):
+        headers_file("default-src 'self'", [f"/assets/{n}.css" for n in range(MAX_RULES)])
+    assert "report-to csp" in headers_file("default-src 'self'", [], report_endpoint="https://example.org/csp")
+
+
+def test_pages_load_with_the_headers_a_host_sends(browser, shared_site, shared):
+    import functools
+    import http.server
+    import threading
+    from scripts.headers import headers_for, parse_headers_file
+    site, result = shared_site
+    rules = parse_headers_file(_headers_text(site, result, shared.languages))
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            for name, value in headers_for(rules, self.path.split("?")[0]).items():
+                self.send_header(name, value)
+            super().end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        origin = f"http://127.0.0.1:{server.server_address[1]}"
+        for path in ("en/", "ar/factsheets/africa/", "zh/news/logo-use-policy/"):
+            page = browser.new_page()
+            errors, cached = [], []
+            page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("response", lambda r: cached.append((r.url, r.headers.get("cache-control"))))
+            page.goto(f"{origin}/{path}", wait_until="networkidle")
+            page.close()
+            assert not errors, (path, errors)
+            assert any("/assets/stylesheets/" in url and "immutable" in (value or "") for url, value in cached), cached
+    finally:
+        server.shutdown()
+        server.server_close()
