@@ -31,6 +31,8 @@ from urllib.parse import unquote, urlsplit
 
 import tinycss2
 
+from .errors import BuildError, Problem
+
 SHARED_DIR = "assets"
 # Sub-folders of <lang>/assets/ whose files are the theme's: Material's and the project's.
 THEME_FOLDERS = ("stylesheets", "javascripts", "images", "ipbes")
@@ -369,7 +371,8 @@ def share_assets(site: Path, languages: list[str], site_url: str = "/") -> dict:
     for rel, new in target.items():
         out = site / new
         if out.exists() and out.read_bytes() != data_out[rel]:
-            raise FileExistsError(f"{out}: a different file of that name is already at the site root")
+            raise BuildError([Problem(out, None, f"a different file is already at this path, so the shared copy of "
+                                                 f"<lang>/{SHARED_DIR}/{rel} cannot go there; rename one of them")])
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(data_out[rel])
     for lang in languages:

@@ -33,7 +33,7 @@ def test_fonts_css_carries_the_fallback_faces_of_the_current_fonts():
         assert css.count(name) == css.count("Fallback"), name
 
 
-def test_fallback_faces_follow_the_brand_fonts(tmp_path):
+def test_fallback_faces_follow_the_brand_fonts():
     """Wider brand letters need a larger fallback: the computation reads the woff2 files."""
     css = fonts.fallback_css(ROOT / fonts.FONTS_CSS.parent)
     size = float(css.split("size-adjust: ", 1)[1].split("%", 1)[0])

@@ -293,3 +293,16 @@ def test_pages_load_with_the_headers_a_host_sends(browser, shared_site, shared):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_name_taken_at_the_site_root_stops_the_build(tmp_path):
+    from scripts.errors import BuildError
+    for lang in ("en", "fr"):
+        (tmp_path / lang / "assets" / "javascripts" / "lunr").mkdir(parents=True)
+        (tmp_path / lang / "assets" / "javascripts" / "lunr" / "x.js").write_text("1", encoding="utf-8")
+    (tmp_path / "assets" / "javascripts" / "lunr").mkdir(parents=True)
+    (tmp_path / "assets" / "javascripts" / "lunr" / "x.js").write_text("2", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        share_assets(tmp_path, ["en", "fr"], "https://example.org/")
+    assert "rename one of them" in caught.value.problems[0].message
+    assert (tmp_path / "en" / "assets" / "javascripts" / "lunr" / "x.js").is_file()
