@@ -1,0 +1,442 @@
+"""One copy of the theme's assets for the whole site, under content-hashed names.
+
+Each language is its own engine build, so each language folder gets its own copy of the
+same stylesheets, scripts, fonts and logos. A reader who switches language would download
+them all again. This step moves every file that is byte-identical in all languages to one
+folder at the site root (`assets/`, same sub-path, the content hash in the name), rewrites
+every reference to it in every HTML page and stylesheet, and leaves what differs per
+language (cards, image variants, the search bundle, PDFs, media) where it is. A hashed name
+changes whenever the bytes do, so hosts may cache these files for a year (`_headers`).
+
+References are found by parsers, not patterns: HTML tags and their attributes by the
+standard library's html.parser (the same attribute grammar, with positions), CSS `url()`
+and `@import` by tinycss2; each edit replaces exactly the characters of one reference.
+A stylesheet is rewritten first and hashed after, so its hash covers the names it points at.
+
+Files that no page or stylesheet names (the search worker's language files, which the
+worker loads by a fixed relative path) move with their sub-path and keep their name; they
+are not marked immutable.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import posixpath
+import re
+from html.parser import HTMLParser, attrfind_tolerant
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import tinycss2
+
+from .errors import BuildError, Problem
+
+SHARED_DIR = "assets"
+# Sub-folders of <lang>/assets/ whose files are the theme's: Material's and the project's.
+THEME_FOLDERS = ("stylesheets", "javascripts", "images", "ipbes")
+# Made per language (social cards, responsive image variants): never shared.
+PER_LANGUAGE = ("ipbes/cards", "ipbes/img")
+HASH_LENGTH = 10
+SOURCE_MAP_COMMENT = re.compile(rb"(?m)^[ \t]*//[#@] sourceMappingURL=[^\r\n]*\r?\n?|/\*[#@] sourceMappingURL=[^*]*\*/")
+HASHED_NAME = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{%d})(?P<ext>\.[A-Za-z0-9]+)$" % HASH_LENGTH)
+SRCSET_ATTRIBUTES = {"srcset", "imagesrcset"}
+
+
+def unhashed_name(name: str) -> str:
+    """'ipbes.0123456789.svg' -> 'ipbes.svg': the name a shared file had before it was hashed."""
+    match = HASHED_NAME.match(name)
+    return match.group("stem") + match.group("ext") if match else name
+
+
+def hashed_name(rel: str, data: bytes) -> str:
+    stem, ext = posixpath.splitext(rel)
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:HASH_LENGTH]}{ext}"
+
+
+def strip_source_maps(data: bytes) -> bytes:
+    """JS and CSS without `sourceMappingURL` comments (the maps are not published)."""
+    return SOURCE_MAP_COMMENT.sub(b"", data)
+
+
+# ---------------------------------------------------------------- references
+
+class _Site:
+    """Where a reference points: URL paths of the built site, under its base path."""
+
+    def __init__(self, site: Path, site_url: str):
+        self.site = Path(site)
+        parts = urlsplit(site_url or "/")
+        self.origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+        self.base = parts.path if parts.path.endswith("/") else parts.path + "/"
+
+    def url_path(self, file: Path) -> str:
+        return self.base + file.relative_to(self.site).as_posix()
+
+    def resolve(self, ref: str, from_path: str) -> tuple[str, str, str] | None:
+        """(style, site-relative path, query+fragment) of a reference, or None when it leaves the site."""
+        ref = ref.strip()
+        if not ref or ref.startswith(("#", "data:", "mailto:", "tel:", "javascript:")):
+            return None
+        parts = urlsplit(ref)
+        tail = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        if parts.scheme or parts.netloc:
+            if not self.origin or f"{parts.scheme}://{parts.netloc}" != self.origin:
+                return None
+            style, path = "absolute", parts.path
+        elif parts.path.startswith("/"):
+            style, path = "root", parts.path
+        else:
+            style, path = "relative", posixpath.join(posixpath.dirname(from_path), parts.path)
+        path = posixpath.normpath(unquote(path))
+        if not path.startswith(self.base):
+            return None
+        return style, path[len(self.base):], tail
+
+    def reference(self, style: str, target: str, from_path: str, tail: str) -> str:
+        """A reference to site-relative `target` in the same style as the one it replaces."""
+        if style == "absolute":
+            return self.origin + self.base + target + tail
+        if style == "root":
+            return self.base + target + tail
+        return posixpath.relpath(self.base + target, posixpath.dirname(from_path)) + tail
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts += [index + 1 for index, char in enumerate(text) if char == "\n"]
+    return starts
+
+
+def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def _string_end(text: str, start: int) -> int:
+    quote, index = text[start], start + 1
+    while index < len(text):
+        if text[index] == "\\":
+            index += 2
+            continue
+        if text[index] == quote:
+            return index + 1
+        index += 1
+    return len(text)
+
+
+def css_references(css: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, url, kind) of every url() and @import in a stylesheet or a style attribute;
+    kind 'url' spans the whole unquoted url(...) token, 'string' the quoted string."""
+    starts = _line_starts(css)
+    found: list[tuple[int, int, str, str]] = []
+
+    def offset(token) -> int:
+        return starts[token.source_line - 1] + token.source_column - 1
+
+    def walk(tokens):
+        in_import = False
+        for token in tokens or ():
+            if token.type == "at-keyword":
+                in_import = token.lower_value == "import"
+            elif token.type == "literal" and token.value in (";", "{"):
+                in_import = False
+            if token.type == "url":
+                start = offset(token)
+                found.append((start, css.index(")", start) + 1, token.value, "url"))
+            elif token.type == "string" and in_import:
+                start = offset(token)
+                found.append((start, _string_end(css, start), token.value, "string"))
+            elif token.type == "function":
+                if token.lower_name == "url":
+                    for argument in token.arguments:
+                        if argument.type == "string":
+                            start = offset(argument)
+                            found.append((start, _string_end(css, start), argument.value, "string"))
+                else:
+                    walk(token.arguments)
+            elif token.type in ("() block", "[] block", "{} block"):
+                walk(token.content)
+
+    walk(tinycss2.parse_component_value_list(css, skip_comments=True))
+    return found
+
+
+def rewrite_css(css: str, rewrite) -> str:
+    """`rewrite(url) -> new url or None` applied to every url() and @import of `css`."""
+    edits = []
+    for start, end, url, kind in css_references(css):
+        new = rewrite(url)
+        if new is None:
+            continue
+        if kind == "url":
+            edits.append((start, end, f"url({json.dumps(new)})" if re.search(r"[\s'\"()\\]", new) else f"url({new})"))
+        else:
+            edits.append((start, end, json.dumps(new)))
+    return _apply(css, edits)
+
+
+class _HtmlReferences(HTMLParser):
+    """Positions of every attribute value, <style> text and JSON data block of a page."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        self.starts = _line_starts(text)
+        self.attributes: list[tuple[int, int, str, str]] = []  # start, end, name, raw value (quotes included)
+        self.blocks: list[tuple[int, int, str]] = []  # start, end, kind ('css' | 'json')
+        self._raw: tuple[int, str] | None = None
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        start = self._offset()
+        tag_text = self.get_starttag_text() or ""
+        name_end = re.match(r"<[a-zA-Z][^\t\n\r\f />\x00]*", tag_text)
+        for match in attrfind_tolerant.finditer(tag_text, name_end.end() if name_end else 1):
+            if match.group(3):
+                self.attributes.append((start + match.start(3), start + match.end(3), match.group(1).lower(), match.group(3)))
+        kinds = dict(attrs)
+        if tag == "style":
+            self._raw = (start + len(tag_text), "css")
+        elif tag == "script" and (kinds.get("type") or "").lower() in ("application/json", "application/ld+json"):
+            self._raw = (start + len(tag_text), "json")
+        else:
+            self._raw = None
+
+    def handle_endtag(self, tag):
+        if self._raw is not None and tag in ("style", "script"):
+            self.blocks.append((self._raw[0], self._offset(), self._raw[1]))
+        self._raw = None
+
+
+def rewrite_html(text: str, rewrite) -> str:
+    """`rewrite(url) -> new url or None` applied to every attribute value that is a URL
+    (srcset candidates one by one), to url() in style attributes and <style>, and to the
+    string values of JSON data blocks (Material's configuration names its search worker)."""
+    parser = _HtmlReferences(text)
+    parser.feed(text)
+    parser.close()
+    edits = []
+    for start, end, name, raw in parser.attributes:
+        quote = raw[0] if raw[:1] in "'\"" else ""
+        value = html.unescape(raw[1:-1] if quote else raw)
+        if name in SRCSET_ATTRIBUTES:
+            candidates, changed = [], False
+            for candidate in value.split(","):
+                pieces = candidate.strip().split(None, 1)
+                new = rewrite(pieces[0]) if pieces else None
+                changed |= new is not None
+                candidates.append(" ".join([new or pieces[0]] + pieces[1:]) if pieces else candidate)
+            new_value = ", ".join(candidates) if changed else None
+        elif name == "style":
+            new_value = rewrite_css(value, rewrite)
+            new_value = None if new_value == value else new_value
+        else:
+            new_value = rewrite(value)
+        if new_value is not None:
+            edits.append((start, end, (quote or '"') + html.escape(new_value, quote=True) + (quote or '"')))
+    for start, end, kind in parser.blocks:
+        body = text[start:end]
+        if kind == "css":
+            new_body = rewrite_css(body, rewrite)
+        else:
+            new_body = _rewrite_json(body, rewrite)
+        if new_body != body:
+            edits.append((start, end, new_body))
+    return _apply(text, edits)
+
+
+def _rewrite_json(body: str, rewrite) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    strings: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, str):
+            strings.add(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(data)
+    for value in sorted(strings):
+        new = rewrite(value)
+        if new is not None:
+            body = body.replace(json.dumps(value), json.dumps(new)).replace(json.dumps(value, ensure_ascii=False), json.dumps(new))
+    return body
+
+
+# ---------------------------------------------------------------- the step
+
+def _theme_files(folder: Path) -> dict[str, Path]:
+    files = {}
+    for sub in THEME_FOLDERS:
+        for path in sorted((folder / sub).rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if path.is_file() and not path.name.endswith(".map") and not rel.startswith(tuple(p + "/" for p in PER_LANGUAGE)):
+                files[rel] = path
+    return files
+
+
+def share_assets(site: Path, languages: list[str], site_url: str = "/") -> dict:
+    """Moves the theme files that are the same in every language to `site/assets/`.
+
+    `site_url`: the site's address (mkdocs.yml), to recognise absolute and root-relative
+    references (the 404 pages use those). Returns {"moved": {lang-relative path: site path},
+    "immutable": [URL paths under content-hashed names], "kept": [lang-relative paths that
+    differ between languages], "files": number moved, "bytes_saved": bytes no longer duplicated}.
+    Runs after every step that writes HTML referring to these files (the site root too)."""
+    site = Path(site)
+    where = _Site(site, site_url)
+    per_language = {lang: _theme_files(site / lang / SHARED_DIR) for lang in languages}
+    common = set.intersection(*(set(files) for files in per_language.values())) if per_language else set()
+    shared, kept = {}, []
+    for rel in sorted(set().union(*(set(f) for f in per_language.values())) if per_language else ()):
+        contents = {per_language[lang][rel].read_bytes() for lang in languages if rel in per_language[lang]}
+        if rel in common and len(contents) == 1:
+            shared[rel] = contents.pop()
+        else:
+            kept.append(rel)
+    before = sum(len(data) for data in shared.values()) * len(languages)
+
+    # Which shared files a page or stylesheet names (they get hashed names), and which
+    # stylesheets must be rewritten before they are hashed.
+    referenced: set[str] = set()
+    lang_of = {lang: f"{lang}/{SHARED_DIR}/" for lang in languages}
+
+    def shared_rel(site_rel: str) -> str | None:
+        for lang, prefix in lang_of.items():
+            if site_rel.startswith(prefix) and site_rel[len(prefix):] in shared:
+                return site_rel[len(prefix):]
+        return None
+
+    pages = sorted(site.rglob("*.html"))
+    stylesheets = sorted(p for p in site.rglob("*.css") if not _is_shared_copy(p, site, languages, shared))
+
+    def collect(from_path: str):
+        def visit(ref: str):
+            resolved = where.resolve(ref, from_path)
+            rel = shared_rel(resolved[1]) if resolved else None
+            if rel:
+                referenced.add(rel)
+            return None
+        return visit
+
+    for page in pages:
+        rewrite_html(page.read_text(encoding="utf-8"), collect(where.url_path(page)))
+    for sheet in stylesheets:
+        rewrite_css(sheet.read_text(encoding="utf-8"), collect(where.url_path(sheet)))
+    pending = [rel for rel in shared if rel.endswith(".css")]
+    for rel in pending:  # what shared stylesheets name, as seen from their first language's copy
+        rewrite_css(shared[rel].decode("utf-8"), collect(f"{where.base}{languages[0]}/{SHARED_DIR}/{rel}"))
+
+    # Names: leaves first, each stylesheet after the files it names.
+    target: dict[str, str] = {}
+    data_out: dict[str, bytes] = {}
+
+    def name_of(rel: str, trail: tuple[str, ...] = ()) -> str:
+        if rel in target:
+            return target[rel]
+        data = shared[rel]
+        if rel.endswith((".js", ".css", ".mjs")):
+            data = strip_source_maps(data)
+        if rel.endswith(".css") and rel not in trail:
+            own = f"{where.base}{languages[0]}/{SHARED_DIR}/{rel}"
+            provisional = f"{SHARED_DIR}/{rel}"
+
+            def to_shared(ref: str):
+                resolved = where.resolve(ref, own)
+                other = shared_rel(resolved[1]) if resolved else None
+                if other is None or other == rel:
+                    return None
+                return where.reference("relative", name_of(other, trail + (rel,)), where.base + provisional, resolved[2])
+
+            data = rewrite_css(data.decode("utf-8"), to_shared).encode("utf-8")
+        new = f"{SHARED_DIR}/{hashed_name(rel, data)}" if rel in referenced else f"{SHARED_DIR}/{rel}"
+        target[rel], data_out[rel] = new, data
+        return new
+
+    for rel in sorted(shared):
+        name_of(rel)
+    for rel, new in target.items():
+        out = site / new
+        if out.exists() and out.read_bytes() != data_out[rel]:
+            raise BuildError([Problem(out, None, f"a different file is already at this path, so the shared copy of "
+                                                 f"<lang>/{SHARED_DIR}/{rel} cannot go there; rename one of them")])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data_out[rel])
+    for lang in languages:
+        for rel in shared:
+            per_language[lang][rel].unlink()
+        for sub in THEME_FOLDERS:
+            _remove_empty(site / lang / SHARED_DIR / sub)
+
+    def to_target(from_path: str):
+        def visit(ref: str):
+            resolved = where.resolve(ref, from_path)
+            rel = shared_rel(resolved[1]) if resolved else None
+            if rel is None:
+                return None
+            return where.reference(resolved[0], target[rel], from_path, resolved[2])
+        return visit
+
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        changed = rewrite_html(text, to_target(where.url_path(page)))
+        if changed != text:
+            page.write_text(changed, encoding="utf-8")
+    for sheet in stylesheets:
+        if not sheet.is_file():
+            continue
+        text = sheet.read_text(encoding="utf-8")
+        changed = rewrite_css(text, to_target(where.url_path(sheet)))
+        if changed != text:
+            sheet.write_text(changed, encoding="utf-8")
+    for path in sorted(site.rglob("*")):
+        if path.is_file() and path.suffix in (".js", ".css", ".mjs") and not path.name.startswith("."):
+            data = path.read_bytes()
+            stripped = strip_source_maps(data)
+            if stripped != data and not (path.parent / _map_name(data)).is_file():
+                path.write_bytes(stripped)
+
+    after = sum(len(data) for data in data_out.values())
+    moved = {rel: target[rel] for rel in sorted(target)}
+    return {"moved": moved,
+            "immutable": sorted("/" + new for rel, new in moved.items() if rel in referenced),
+            "kept": kept,
+            "files": len(moved),
+            "bytes_saved": before - after}
+
+
+def _map_name(data: bytes) -> str:
+    match = re.search(rb"sourceMappingURL=([^\s*]+)", data)
+    return os.path.basename(match.group(1).decode("utf-8", "replace")) if match else ""
+
+
+def _is_shared_copy(path: Path, site: Path, languages: list[str], shared: dict) -> bool:
+    rel = path.relative_to(site).as_posix()
+    for lang in languages:
+        prefix = f"{lang}/{SHARED_DIR}/"
+        if rel.startswith(prefix) and rel[len(prefix):] in shared:
+            return True
+    return False
+
+
+def _remove_empty(folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    if not any(folder.iterdir()):
+        folder.rmdir()
