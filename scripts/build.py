@@ -166,15 +166,17 @@ def finish_site(root: Path, shared: SharedConfig, sources, manifests: dict, stag
     that publishes only a site that passed them."""
     pdf_findings = finish.finish_languages(root, stage_root, staging, manifests, jobs, report)
     finish.write_feeds(staging, manifests)
-    finish.write_sitemaps(staging, sources.versions, languages, shared.site_url, shared.source_language)
+    finish.write_sitemaps(staging, sources.versions, languages, shared.site_url, shared.source_language, root, manifests)
     finish.finish_root(root, staging, languages, shared.source_language, shared.site_url)
+    shared_assets = finish.share_assets(staging, languages, shared.site_url)
+    report(f"Shared {shared_assets['files']} theme files across languages ({shared_assets['bytes_saved'] // 1000} kB fewer)")
     started = time.perf_counter()
     indexes = search.index_site(staging, languages)
     report(f"Search indexes in {time.perf_counter() - started:.1f} s ("
            + ", ".join(f"{lang} {info['index_bytes'] // 1000} kB" for lang, info in indexes.items()) + ")")
     started = time.perf_counter()
     allowed = finish.template_hashes(root, shared.site_url, languages)
-    finish.apply_security_policy(staging, allowed)
+    finish.apply_security_policy(staging, allowed, shared_assets["immutable"], languages)
     problems = finish.check_output_policy(staging, allowed, manifests, jobs)
     problems += embargo_contract.check_embargo(staging, stage.embargo_items(sources))
     if problems:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import cache_dir, cards, csp, feeds, formatting, images, material_fixes, publications, sitemaps, tokens
 from .chooser import write_root
+from .shared_assets import share_assets
 from .embeds.blocks import poster_colours
 from .embeds.html import relative_media_urls
 from .errors import BuildError, Problem
@@ -208,9 +209,20 @@ def write_feeds(site: Path, manifests: dict[str, dict]) -> None:
         path.write_text(feed, encoding="utf-8")
 
 
-def write_sitemaps(site: Path, versions: PageVersions, languages: list[str], site_url: str, source_language: str) -> None:
+def write_sitemaps(site: Path, versions: PageVersions, languages: list[str], site_url: str, source_language: str,
+                   root: Path | None = None, manifests: dict[str, dict] | None = None) -> None:
+    """Each language's sitemap: its pages with their alternates and the date of their source's
+    last commit (one git log for the whole site), and the blog's category pages."""
+    manifests = manifests or {}
+    sources = {page["source"] for manifest in manifests.values() for page in manifest["pages"].values()}
+    dates = sitemaps.last_modified(root, sorted(sources)) if root is not None else {}
     for lang in languages:
-        (site / lang / "sitemap.xml").write_text(sitemaps.language_sitemap(versions, lang, site_url, source_language), encoding="utf-8")
+        pages = manifests.get(lang, {}).get("pages", {})
+        lastmod = {rel: dates[page["source"]] for rel, page in pages.items() if page["source"] in dates and not page.get("fallback")}
+        (site / lang / "sitemap.xml").write_text(
+            sitemaps.language_sitemap(versions, lang, site_url, source_language, lastmod=lastmod,
+                                      extra_urls=sitemaps.built_page_urls(site / lang), home_x_default=site_url),
+            encoding="utf-8")
         (site / lang / "sitemap.xml.gz").unlink(missing_ok=True)
 
 
@@ -246,8 +258,12 @@ def template_hashes(root: Path, site_url: str, languages: list[str]) -> set[str]
     return template_script_hashes([Path(root) / "overrides", Path(material.__file__).parent / "templates"], paths)
 
 
-def apply_security_policy(site: Path, allowed: set[str]) -> None:
-    csp.apply_csp(site, allowed)
+def apply_security_policy(site: Path, allowed: set[str], immutable: list[str] = (), languages: list[str] = ()) -> None:
+    """The policy in every page, and `_headers`: the policy, security and cache headers."""
+    from . import headers
+    every = csp.apply_csp(site, allowed)
+    (Path(site) / "_headers").write_text(headers.headers_file(csp.policy(every, for_header=True), list(immutable),
+                                                              headers.page_paths(list(languages))), encoding="utf-8")
 
 
 def _policy_task(args) -> list[Problem]:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from . import assessments, cards, highlights, i18n, pages, publications, tokens, translations, videos
+from . import fonts, assessments, cards, highlights, i18n, pages, publications, tokens, translations, videos
 from .brand import rules as brand_rules
 from .chooser import OFFICIAL_NAME
 from .content import FRONT_MATTER, page_type, read_front_matter
@@ -709,7 +709,7 @@ def staged_config(src: Sources, lang: str, out: Path, site_dir: Path, fallbacks:
     ipbes.pop("languages", None)
     gettext = i18n.translations(str(src.root / "locales"), lang).gettext
     ipbes.update({"lang": lang, "dir": info.direction, "strings": interface_strings(src.root, lang),
-                  "official_name": _text(gettext(OFFICIAL_NAME))})
+                  "official_name": _text(gettext(OFFICIAL_NAME)), "preload_font": fonts.preload_font(lang)})
     extra["ipbes"] = ipbes
     extra["alternate"] = True
     if data.get("site_description"):

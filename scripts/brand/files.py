@@ -95,10 +95,12 @@ def check_logo_copies(root: Path, logos: dict[str, Path], severity: str, thresho
 
 def check_site_logo_files(site: Path, root: Path, logos: dict[str, Path], severity: str, label) -> list[Finding]:
     """In the built site, every file named like a logo is the official file."""
+    from ..shared_assets import unhashed_name
     official = {path.name: path.read_bytes() for path in logos.values()}
     findings = []
     for path in sorted(Path(site).rglob("*")):
-        if path.is_file() and path.name in official and path.read_bytes() != official[path.name]:
+        name = unhashed_name(path.name)  # shared theme files carry a content hash in their name
+        if path.is_file() and name in official and path.read_bytes() != official[name]:
             findings.append(Finding("logo-files", severity, label(path), None,
-                                    f"differs from brand/logos/{path.name}; logos are published unmodified"))
+                                    f"differs from brand/logos/{name}; logos are published unmodified"))
     return findings
