@@ -32,12 +32,20 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--site", type=Path, help="the built site to check (default: site/ when it exists)")
     check.add_argument("--sources-only", action="store_true", help="check the sources only, not a built site")
 
-    translations = commands.add_parser("translations", help="translation status of every page and language; start or finish a translation")
-    translations.add_argument("action", nargs="?", choices=["start", "done"], help="start: create a translation from the English page; done: record that it caught up")
-    translations.add_argument("lang", nargs="?")
-    translations.add_argument("page", nargs="?", help="the page's path under docs/<lang>/, like about.md")
-    translations.add_argument("--format", choices=["text", "json"], default="text")
+    translations = commands.add_parser(
+        "translations", help="translation status of every page and language; one language's worklist; start or finish a translation",
+        usage="ipbes-site translations [LANG | start LANG PAGE | done LANG PAGE] [options]")
+    translations.add_argument("action", nargs="?", metavar="LANG|start|done",
+                              help="a language (like es): its worklist, most useful first; start: create a translation from "
+                                   "the English page; done: record that it caught up")
+    translations.add_argument("lang", nargs="?", help=argparse.SUPPRESS)
+    translations.add_argument("page", nargs="?", help="with start or done: the page's path under docs/<lang>/, like about.md")
+    translations.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                              help="markdown goes with --changed (a table for a pull request's job summary)")
     translations.add_argument("--diff", nargs=2, metavar=("LANG", "PAGE"), help="show the English changes since the translation's recorded revision")
+    translations.add_argument("--changed", metavar="REVISIONS",
+                              help="the pages whose English or translated files changed in this git range (like origin/main...HEAD), "
+                                   "with each language's state before and after")
     translations.add_argument("--status", choices=["draft", "machine", "reviewed"], help="with done: the translation's status")
     translations.add_argument("--translator", action="append", help="with start or done: a translator's name or handle (repeatable)")
 
@@ -91,12 +99,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+TRANSLATION_ACTIONS = ("start", "done")
+
+
 def run_translations(root: Path, args) -> int:
     import json
+    from dataclasses import asdict
     from . import translations as tr
     from .i18n import catalog_stats
+    from .languages import language
     from .site_config import load_shared_config
-    if args.action:
+    if args.action in TRANSLATION_ACTIONS:
         if not (args.lang and args.page):
             print(f"ipbes-site translations {args.action}: give a language and a page, like: {args.action} fr about.md", file=sys.stderr)
             return 2
@@ -111,8 +124,34 @@ def run_translations(root: Path, args) -> int:
         sys.stdout.write(tr.english_diff(root, *args.diff))
         return 0
     shared = load_shared_config(root / "mkdocs.yml")
+    if args.changed:
+        try:
+            sys.stdout.write(tr.changes_markdown(root, args.changed, shared.languages, shared.source_language))
+        except ValueError as exc:
+            print(f"ipbes-site translations --changed: {exc}", file=sys.stderr)
+            return 2
+        return 0
+    if args.format == "markdown":
+        print("ipbes-site translations: --format markdown goes with --changed REVISIONS", file=sys.stderr)
+        return 2
+    targets = [code for code in shared.languages if code != shared.source_language]
+    if args.action and (args.lang or args.page or args.action not in targets):
+        print(f"ipbes-site translations: give one language ({', '.join(targets)}) for its worklist, like: translations es; "
+              f"or start|done, a language and a page, like: translations start fr about.md", file=sys.stderr)
+        return 2
     states = tr.all_states(root, shared.languages, shared.source_language)
     catalogs = {lang: vars(catalog_stats(root / "locales", lang)) for lang in shared.languages}
+    if args.action:
+        items = tr.worklist(root, args.action, states, shared.source_language)
+        counts = tr.totals(states).get(args.action, {})
+        if args.format == "json":
+            print(json.dumps({"lang": args.action, "totals": counts, "catalog": catalogs[args.action],
+                              "worklist": [asdict(item) for item in items]}, ensure_ascii=False, indent=2))
+        else:
+            info = language(args.action)
+            sys.stdout.write(tr.worklist_text(items, args.action, counts, catalogs[args.action],
+                                              f"{info.name_in('en').capitalize()}, {info.native_name}"))
+        return 0
     if args.format == "json":
         print(json.dumps(tr.as_json(states, catalogs), ensure_ascii=False, indent=2))
         return 0

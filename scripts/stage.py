@@ -663,7 +663,7 @@ def _listing_markdown(src: Sources, lang: str, kind: str, gettext) -> str:
         catalogs = {code: vars(i18n.catalog_stats(src.root / "locales", code)) for code in src.languages}
         hidden = {rel for _, rel in src.embargoed} if not src.preview else set()
         states = [s for s in src.states if s.page not in hidden]
-        return translations.dashboard_markdown(states, catalogs, gettext, lambda code: language(code).native_name)
+        return translations.dashboard_markdown(states, catalogs, gettext, lambda code: language(code).native_name, lang, src.root)
     if kind == "brand-rules":
         return brand_rules.rules_markdown(brand_rules.load_rules(src.root), gettext)
     del cache_dir
