@@ -216,11 +216,13 @@ def write_sitemaps(site: Path, versions: PageVersions, languages: list[str], sit
     manifests = manifests or {}
     sources = {page["source"] for manifest in manifests.values() for page in manifest["pages"].values()}
     dates = sitemaps.last_modified(root, sorted(sources)) if root is not None else {}
+    excluded = {(code, rel) for manifest in manifests.values() for rel, page in manifest["pages"].items()
+                if page.get("contributors") for code in languages}  # the contributors' area is not for search engines
     for lang in languages:
         pages = manifests.get(lang, {}).get("pages", {})
         lastmod = {rel: dates[page["source"]] for rel, page in pages.items() if page["source"] in dates and not page.get("fallback")}
         (site / lang / "sitemap.xml").write_text(
-            sitemaps.language_sitemap(versions, lang, site_url, source_language, lastmod=lastmod,
+            sitemaps.language_sitemap(versions, lang, site_url, source_language, excluded=excluded, lastmod=lastmod,
                                       extra_urls=sitemaps.built_page_urls(site / lang), home_x_default=site_url),
             encoding="utf-8")
         (site / lang / "sitemap.xml.gz").unlink(missing_ok=True)

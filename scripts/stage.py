@@ -318,8 +318,15 @@ def _alternates(src: Sources, rel: str, lang: str, generated_rel: bool = True) -
             "x_default": x_default}
 
 
-def search_kind(page: StagedPage) -> str:
-    """The kind a search result is filtered by (scripts/search.py KINDS)."""
+def contributor_pages(shared: SharedConfig) -> list[str]:
+    """Pages for editors, volunteers and developers (mkdocs.yml extra.ipbes.contributors)."""
+    return [rel for rel in shared.ipbes.get("contributors") or [] if isinstance(rel, str)]
+
+
+def search_kind(page: StagedPage, contributors: list[str] = ()) -> str | None:
+    """The kind a search result is filtered by (scripts/search.py KINDS); None: not searched."""
+    if page.rel in contributors:
+        return None
     if page.rel.startswith("assessments/") and page.meta.get("template") == "assessment.html":
         return "assessment"
     if page.meta.get("listing") == "videos":
@@ -332,7 +339,9 @@ def page_data(src: Sources, lang: str, page: StagedPage, context: dict) -> dict:
     info = language(lang)
     source = src.source_language
     alt = _alternates(src, page.rel, lang)
-    data = {"lang": lang, "dir": info.direction, "kind": search_kind(page), **alt}
+    contributors = contributor_pages(src.shared)
+    data = {"lang": lang, "dir": info.direction, "kind": search_kind(page, contributors),
+            "contributors": page.rel in contributors, **alt}
     state = context["states"].get(page.rel)
     source_entry = next((e for e in alt["alternates"] if e["lang"] == source), None)
     data["translation"] = {
@@ -470,7 +479,7 @@ def stage_language(src: Sources, lang: str, out: Path, site_dir: Path) -> dict:
         item["factsheet"] = bool(src.versions.languages_of(f"factsheets/{a.key}.md"))
         item["lang"] = shown
         listing.append(item)
-    video = src.videos[0] if src.videos else None
+    video = next((v for v in src.videos if not v.stand_in), None)  # the home page features a published video only
     poster = None
     if video:
         vtitle = video.title.get(lang) or video.title[src.source_language]
@@ -522,7 +531,8 @@ def stage_language(src: Sources, lang: str, out: Path, site_dir: Path) -> dict:
         promised.append(f"assessments/{entry.key}/launch.ics")
     promised += ["news/feed.xml", "sitemap.xml"]
     promised += [f"{ASSETS}/cards/{name}" for name in sorted(cards_wanted)]
-    config = staged_config(src, lang, out, site_dir, [p.rel for p in staged if p.fallback])
+    config = staged_config(src, lang, out, site_dir, [p.rel for p in staged if p.fallback],
+                           {p.rel: _title_of(p) for p in staged})
     _write(out / "mkdocs.yml", "# Staged by `ipbes-site` from mkdocs.yml for one language; do not edit.\n"
            + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=10_000))
     # Stale files of an earlier stage (a page deleted or put under embargo since) go.
@@ -532,7 +542,8 @@ def stage_language(src: Sources, lang: str, out: Path, site_dir: Path) -> dict:
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     manifest = {"lang": lang, "dir": language(lang).direction, "site_url": site_url,
-                "pages": {p.rel: {"source": str(p.source), "fallback": p.fallback, "url": pages.page_url(p.rel)} for p in staged},
+                "pages": {p.rel: {"source": str(p.source), "fallback": p.fallback, "url": pages.page_url(p.rel),
+                                  "contributors": p.rel in contributor_pages(src.shared)} for p in staged},
                 "cards": cards_wanted, "kicker": kicker, "posts": posts, "pdfs": pdfs, "promised": sorted(set(promised)),
                 "feed_title": gettext(FEED_TITLE), "feed_author": gettext(publications.SECRETARIAT)}
     _write(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
@@ -670,7 +681,8 @@ def _listing_markdown(src: Sources, lang: str, kind: str, gettext) -> str:
     return ""
 
 
-def staged_config(src: Sources, lang: str, out: Path, site_dir: Path, fallbacks: list[str]) -> dict:
+def staged_config(src: Sources, lang: str, out: Path, site_dir: Path, fallbacks: list[str],
+                  titles: dict[str, str] | None = None) -> dict:
     """The engine's configuration for one language: the shared file's settings, relative
     paths, and only the engine's own plugins (search, blog)."""
     shared = src.shared
@@ -708,6 +720,7 @@ def staged_config(src: Sources, lang: str, out: Path, site_dir: Path, fallbacks:
     ipbes = dict(extra.get("ipbes") or {})
     ipbes.pop("languages", None)
     gettext = i18n.translations(str(src.root / "locales"), lang).gettext
+    titles = titles or {}
     ipbes.update({"lang": lang, "dir": info.direction, "strings": interface_strings(src.root, lang),
                   "official_name": _text(gettext(OFFICIAL_NAME)), "preload_font": fonts.preload_font(lang)})
     extra["ipbes"] = ipbes
@@ -717,8 +730,11 @@ def staged_config(src: Sources, lang: str, out: Path, site_dir: Path, fallbacks:
     data["extra_css"] = STYLESHEETS + [css for css in data.get("extra_css", []) if css not in STYLESHEETS]
     data["extra_javascript"] = list(data.get("extra_javascript", [])) + SCRIPTS
     hidden = src.hidden(lang)
-    if data.get("nav") is not None and not src.preview:
-        data["nav"] = pages.prune_nav(data["nav"], hidden)
+    contributors = contributor_pages(shared)
+    if data.get("nav") is not None:
+        data["nav"] = pages.prune_nav(data["nav"], (hidden if not src.preview else set()) | set(contributors))
+    data["not_in_nav"] = "\n".join(filter(None, [str(data.get("not_in_nav") or "").strip()] + [f"/{rel}" for rel in contributors]))
+    ipbes["contributors"] = [{"title": _text(titles[rel]), "url": pages.page_url(rel)} for rel in contributors if rel in titles]
     data["strict"] = bool(shared.data.get("strict", True))
     return data
 
