@@ -734,7 +734,8 @@ def staged_config(src: Sources, lang: str, out: Path, site_dir: Path, fallbacks:
     if data.get("nav") is not None:
         data["nav"] = pages.prune_nav(data["nav"], (hidden if not src.preview else set()) | set(contributors))
     data["not_in_nav"] = "\n".join(filter(None, [str(data.get("not_in_nav") or "").strip()] + [f"/{rel}" for rel in contributors]))
-    ipbes["contributors"] = [{"title": _text(titles[rel]), "url": pages.page_url(rel)} for rel in contributors if rel in titles]
+    ipbes["contributors"] = [{"title": _text(titles[rel]), "url": pages.page_url(rel),
+                              "lang": src.source_language if rel in fallbacks else None} for rel in contributors if rel in titles]
     data["strict"] = bool(shared.data.get("strict", True))
     return data
 
