@@ -177,7 +177,7 @@ def finish_site(root: Path, shared: SharedConfig, sources, manifests: dict, stag
     started = time.perf_counter()
     allowed = finish.template_hashes(root, shared.site_url, languages)
     finish.apply_security_policy(staging, allowed, shared_assets["immutable"], languages)
-    problems = finish.check_output_policy(staging, allowed, manifests, jobs)
+    problems = finish.check_output_policy(staging, allowed, manifests, jobs, cache_dir(root) / "policy")
     problems += embargo_contract.check_embargo(staging, stage.embargo_items(sources))
     if problems:
         raise BuildError(problems)

@@ -270,18 +270,22 @@ def apply_security_policy(site: Path, allowed: set[str], immutable: list[str] = 
 
 def _policy_task(args) -> list[Problem]:
     from .output_policy import check_site
-    folder, allowed, sources = args
-    return check_site(Path(folder), allowed, lambda path: (Path(sources[str(path)]), None) if str(path) in sources else None)
+    folder, allowed, sources, cache = args
+    return check_site(Path(folder), allowed, lambda path: (Path(sources[str(path)]), None) if str(path) in sources else None,
+                      cache)
 
 
-def check_output_policy(site: Path, allowed: set[str], manifests: dict[str, dict], jobs: int) -> list[Problem]:
+def check_output_policy(site: Path, allowed: set[str], manifests: dict[str, dict], jobs: int,
+                        cache: Path | None = None) -> list[Problem]:
     """Every HTML, SVG and XML file of the output parsed and held to the output policy, one
     language per process; a breach names the Markdown source of its page."""
     from .output_policy import check_html, check_xml
     jobs_args = []
     for lang, manifest in manifests.items():
         sources = {str(site / lang / (page["url"] + "index.html")): page["source"] for page in manifest["pages"].values()}
-        jobs_args.append((str(site / lang), allowed, sources))
+        jobs_args.append((str(site / lang), allowed, sources, cache))
+    for folder in sorted(p for p in site.iterdir() if p.is_dir() and p.name not in manifests):
+        jobs_args.append((str(folder), allowed, {}, cache))  # the shared theme files and the root's own
     problems: list[Problem] = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         for found in pool.map(_policy_task, jobs_args):

@@ -142,7 +142,8 @@ def read_sources(root: Path, shared: SharedConfig, clock: dt.datetime, preview: 
     versions = pages.scan_page_versions(root / "docs", languages, generated, hidden)
     versions = _launch_versions(versions, data, languages)
     if states is None:
-        states = translations.all_states(root, languages, shared.source_language)
+        from . import cache_dir
+        states = translations.all_states(root, languages, shared.source_language, cache_dir(root) / "translations")
     return Sources(root, shared, clock, preview, found, data, videos.load_videos(root, languages),
                    publications.load_partners(root, languages), states, embargoed, versions, poster_colours(root))
 

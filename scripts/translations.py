@@ -151,10 +151,32 @@ def page_state(root: Path, lang: str, page: str, source_language: str = "en", us
     return state
 
 
-def all_states(root: Path, languages: list[str], source_language: str = "en") -> list[PageState]:
+def all_states(root: Path, languages: list[str], source_language: str = "en", cache: Path | None = None) -> list[PageState]:
+    """Every page's state in every language. With `cache`, the result is kept under a key of
+    the commit checked out and the content of every page, so a build where nothing changed
+    asks git nothing (two git calls per page otherwise)."""
     use_git = in_git(root)
-    return [page_state(root, lang, page, source_language, use_git)
-            for page in source_pages(root, source_language) for lang in languages if lang != source_language]
+    key = None
+    if cache is not None:
+        digest = hashlib.sha256(f"{STATES}{languages}{source_language}{use_git}".encode())
+        if use_git:
+            digest.update(_git(root, "rev-parse", "HEAD").stdout.encode())
+        for lang in languages:
+            for path in sorted((Path(root) / "docs" / lang).rglob("*.md")):
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        key = Path(cache) / f"states-{digest.hexdigest()[:24]}.json"
+        if key.is_file():
+            try:
+                return load_states(key)
+            except (ValueError, KeyError, TypeError):
+                key.unlink(missing_ok=True)
+    states = [page_state(root, lang, page, source_language, use_git)
+              for page in source_pages(root, source_language) for lang in languages if lang != source_language]
+    if key is not None:
+        for old in key.parent.glob("states-*.json"):
+            old.unlink(missing_ok=True)
+        write_states(key, states)
+    return states
 
 
 def totals(states: list[PageState]) -> dict[str, dict[str, int]]:
@@ -272,8 +294,11 @@ def load_states(path: Path) -> list[PageState]:
 
 def write_states(path: Path, states: list[PageState]) -> Path:
     import json
+    import os
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(json.dumps(as_json(states), ensure_ascii=False), encoding="utf-8")
+    temporary = Path(path).with_name(f".{Path(path).name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(as_json(states), ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)
     return Path(path)
 
 
