@@ -117,6 +117,8 @@ def serve(root: Path, lang: str, addr: str) -> None:
     _show_mkdocs_messages()
     _watch_closely()
     print(f"Previewing '{lang}' at http://{addr}/{lang}/ (Ctrl+C to stop); pages reload when you save.")
+    import os
+    os.chdir(preview.out)  # the staged configuration's paths are relative to its folder, as for the build
     try:
         mkdocs_serve(config_file=str(preview.out / "mkdocs.yml"), livereload=True, build_type="dirty", dev_addr=addr)
     finally:
