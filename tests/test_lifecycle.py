@@ -183,3 +183,23 @@ def test_the_staged_configuration_lists_only_the_engines_plugins(built):
         assert not config.get("hooks")
         assert not str(config["docs_dir"]).startswith("/") and not str(config["theme"]["custom_dir"]).startswith("/")
         assert config["extra"]["ipbes"]["strings"], "interface strings resolved into the configuration"
+
+
+def test_the_preview_stages_again_when_data_brand_or_locales_change(tmp_path):
+    from scripts.serve import WATCHED, Preview, snapshot
+    assert {"docs", "data", "brand", "locales", "overrides"} <= set(WATCHED)
+    project = copy_project(tmp_path / "project")
+    preview = Preview(project, "fr")
+    assert preview.stage() == []
+    listing = preview.out / "docs/assessments/index.md"
+    before, seen = listing.read_text(encoding="utf-8"), snapshot(project)
+    replace_in(project / "data/assessments.yml", "fr: Afrique,", "fr: Afrique-modifiée,")
+    replace_in(project / "locales/fr/LC_MESSAGES/messages.po", 'msgstr "Fiche d\'information"', 'msgstr "Fiche-modifiée"')
+    changed = {name for name, stamp in snapshot(project).items() if seen.get(name) != stamp}
+    assert {str(project / "data/assessments.yml"), str(project / "locales/fr/LC_MESSAGES/messages.po")} <= changed
+    assert preview.stage(changed) == []
+    assert "Afrique-modifiée" in listing.read_text(encoding="utf-8") and listing.read_text(encoding="utf-8") != before
+    assert "Fiche-modifiée" in (preview.out / "mkdocs.yml").read_text(encoding="utf-8")
+    untouched = preview.out / "docs/about.md"
+    stamp = untouched.stat().st_mtime_ns
+    assert preview.stage(changed) == [] and untouched.stat().st_mtime_ns == stamp, "unchanged pages are not rewritten"
