@@ -314,6 +314,7 @@ def _canonicalise(bundle: Path, lang: str) -> None:
                 url = json.loads(content[len(INDEX_MAGIC):].decode("utf-8"))["url"]
                 _expect(isinstance(url, str), path, "the page's url is not text")
             fragments[name] = (packed, content, url)
+
     def url_then_content(number: int) -> tuple[str, bytes]:
         _, content, url = fragments[pages[number][0]]
         return url, content
@@ -354,6 +355,8 @@ def _canonicalise(bundle: Path, lang: str) -> None:
             filter_contents.append(_pack([stored_name, values]))
             new_filters.append([filter_name, filter_contents[-1]])
 
+    # A sort lists pages by a value the bundle does not keep, so pages with equal values stay in
+    # Pagefind's order; the site's pages carry no data-pagefind-sort.
     with _reading(meta_path):
         new_sorts = [[key, [new_number[page] for page in sort_pages]] for key, sort_pages in sorted(sorts, key=lambda pair: pair[0])]
     chunk_names, filter_names = _names(lang, chunk_contents), _names(lang, filter_contents)
