@@ -15,12 +15,17 @@ carries `data-pagefind-body`; `data-pagefind-filter="kind:<kind>"` files a page 
 KINDS. Here the finish step adds what only the site as a whole knows: pages under `exclude`
 (dashboard, guides, rules, benchmark, 404) stay out even if they carry the attribute, and an
 English page shown inside another language (`data-ipbes-fallback`) is left to the English index.
+
+Pagefind alone does not write the same bundle twice: it numbers pages in the order the file
+system lists them and writes its filter and metadata indexes from hash maps (Pagefind issue
+#638). `canonicalise_bundle` rewrites each bundle so that its bytes depend on the site only.
 """
 from __future__ import annotations
 
 import contextlib
 import fnmatch
 import gzip
+import hashlib
 import http.server
 import io
 import json
@@ -32,8 +37,11 @@ import sys
 import tempfile
 import threading
 import time
+import zlib
 from pathlib import Path
 from typing import Iterable
+
+import cbor2
 
 from .errors import BuildError, Problem
 from .i18n import N_
@@ -180,6 +188,11 @@ def _index_language(binary: Path, folder: Path, lang: str, pages: list[str], sel
                                   "reinstall from requirements.lock (`make site`)")])
     for name in UNUSED_BUNDLE_FILES:
         (staging / name).unlink(missing_ok=True)
+    try:
+        canonicalise_bundle(staging, lang)
+    except BuildError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     shutil.rmtree(output, ignore_errors=True)
     staging.rename(output)
     index_bytes = sum(f.stat().st_size for f in output.rglob("*")
@@ -192,6 +205,193 @@ def _index_language(binary: Path, folder: Path, lang: str, pages: list[str], sel
 def _last_lines(log: str, count: int = 4) -> str:
     lines = [line.strip() for line in log.splitlines() if line.strip()]
     return " / ".join(lines[-count:]) or "no output"
+
+
+# --- The same bundle from the same site ---------------------------------------------------------
+
+# Pagefind 1.5.2's index files, as its WebAssembly reads them: gzip of INDEX_MAGIC and CBOR.
+#   pagefind.<lang>_<hash>.pf_meta  [version, pages: [[fragment, word count]], chunks: [[from, to, index]],
+#                                    filters: [[name, filter]], sorts: [[name, [page]]], meta fields]
+#   index/<lang>_<hash>.pf_index    [[[word, pages, [[word as written (with diacritics), pages]]]]],
+#                                    pages: [[page - previous page, locations, meta locations]]
+#   filter/<lang>_<hash>.pf_filter  [name, [[value, [page]]]]
+#   fragment/<lang>_<hash>.pf_fragment  JSON of one page (url, content, filters, meta, anchors)
+# A page is its position in the metadata's page list; nothing else in the bundle numbers pages.
+INDEX_MAGIC = b"pagefind_dcd"
+META_FIELDS = 6
+# Hex digits of a content hash in an index file's name (`<lang>_<7 hex>`, as Pagefind names
+# them); a name that would be taken by other content gets more.
+SHORT_HASH_HEX = 7
+GZIP_LEVEL = 9
+_UNREADABLE = (OSError, EOFError, zlib.error, cbor2.CBORDecodeError, ValueError, TypeError,
+               KeyError, IndexError, AttributeError, RecursionError)
+
+
+class _Layout(Exception):
+    def __init__(self, path: Path, what: str):
+        super().__init__(what)
+        self.path, self.what = path, what
+
+
+def canonicalise_bundle(bundle: Path, lang: str) -> None:
+    """Rewrites the Pagefind bundle in `bundle` so that its bytes depend only on the pages it
+    indexes: pages numbered in URL order, filter values, filters and sorts in name order, every
+    index file gzipped without time stamp or file name and named by a hash of its content, and
+    the names in the metadata and in pagefind-entry.json following. Search reads it as before."""
+    try:
+        _canonicalise(Path(bundle), lang)
+    except _Layout as error:
+        raise BuildError([Problem(error.path, None, f"{error.what}; Pagefind {PAGEFIND_VERSION} does not write this: "
+                                                    "reinstall it from requirements.lock (`make site`) and build again")]) from None
+
+
+@contextlib.contextmanager
+def _reading(path: Path):
+    try:
+        yield
+    except _Layout:
+        raise
+    except _UNREADABLE as exc:
+        raise _Layout(path, f"cannot read this search index file ({type(exc).__name__}: {exc})") from None
+
+
+def _expect(condition: bool, path: Path, what: str) -> None:
+    if not condition:
+        raise _Layout(path, what)
+
+
+def _unpack(path: Path) -> bytes:
+    data = gzip.decompress(path.read_bytes())
+    _expect(data.startswith(INDEX_MAGIC), path, f"this search index file does not start with {INDEX_MAGIC.decode()}")
+    return data[len(INDEX_MAGIC):]
+
+
+def _pack(value) -> bytes:
+    return INDEX_MAGIC + cbor2.dumps(value)
+
+
+def _names(lang: str, contents: Iterable[bytes], digits: int = SHORT_HASH_HEX) -> dict[bytes, str]:
+    """Each distinct content's name: `<lang>_` and the shortest prefix of its hash from `digits`
+    hex digits that no other content has taken, given out in hash order."""
+    digests = {content: _digest(content) for content in contents}
+    names, taken = {}, set()
+    for content, digest in sorted(digests.items(), key=lambda item: (item[1], item[0])):
+        length = digits
+        while f"{lang}_{digest[:length]}" in taken and length < len(digest):
+            length += 1
+        names[content] = f"{lang}_{digest[:length]}"
+        taken.add(names[content])
+    return names
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _canonicalise(bundle: Path, lang: str) -> None:
+    entry_path = bundle / "pagefind-entry.json"
+    with _reading(entry_path):
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        meta_hash = entry["languages"][lang]["hash"]
+        _expect(isinstance(meta_hash, str) and meta_hash.startswith(f"{lang}_"), entry_path, f"no metadata named for '{lang}'")
+    meta_path = bundle / f"pagefind.{meta_hash}.pf_meta"
+    with _reading(meta_path):
+        meta = cbor2.loads(_unpack(meta_path))
+        _expect(isinstance(meta, list) and len(meta) == META_FIELDS and meta[0] == PAGEFIND_VERSION, meta_path,
+                f"the search metadata is not a list of {META_FIELDS} fields starting with version {PAGEFIND_VERSION}")
+        version, pages, chunks, filters, sorts, fields = meta
+        _expect(all(isinstance(part, list) for part in (pages, chunks, filters, sorts)), meta_path, "a list of the search metadata is not a list")
+
+    fragments: dict[str, tuple[bytes, bytes, str]] = {}  # Pagefind's name -> file, content, URL
+    for page in pages:
+        with _reading(meta_path):
+            name, _count = page
+        path = bundle / "fragment" / f"{name}.pf_fragment"
+        if name not in fragments:
+            with _reading(path):
+                packed = path.read_bytes()
+                content = INDEX_MAGIC + _unpack(path)
+                url = json.loads(content[len(INDEX_MAGIC):].decode("utf-8"))["url"]
+                _expect(isinstance(url, str), path, "the page's url is not text")
+            fragments[name] = (packed, content, url)
+
+    def url_then_content(number: int) -> tuple[str, bytes]:
+        _, content, url = fragments[pages[number][0]]
+        return url, content
+
+    order = sorted(range(len(pages)), key=url_then_content)
+    new_number = {old: new for new, old in enumerate(order)}
+    fragment_names = _names(lang, (content for _, content, _ in fragments.values()))
+    files: dict[str, bytes] = {}
+    new_pages = []
+    for old in order:
+        name, count = pages[old]
+        packed, content, _ = fragments[name]
+        files[f"fragment/{fragment_names[content]}.pf_fragment"] = packed
+        new_pages.append([fragment_names[content], count])
+
+    new_chunks, chunk_contents = [], []
+    for chunk in chunks:
+        with _reading(meta_path):
+            _expect(len(chunk) == 3, meta_path, "an index chunk is not [from, to, name]")
+            path = bundle / "index" / f"{chunk[2]}.pf_index"
+        with _reading(path):
+            (words,) = cbor2.loads(_unpack(path))
+            for word in words:
+                word[1] = _renumber_word_pages(word[1], new_number)
+                word[2] = sorted([variant, _renumber_word_pages(variant_pages, new_number)] for variant, variant_pages in word[2])
+            chunk_contents.append(_pack([words]))
+            new_chunks.append([chunk[0], chunk[1], chunk_contents[-1]])
+
+    new_filters, filter_contents = [], []
+    with _reading(meta_path):
+        filters = sorted(([filter_name, name] for filter_name, name in filters), key=lambda pair: pair[0])
+    for filter_name, name in filters:
+        path = bundle / "filter" / f"{name}.pf_filter"
+        with _reading(path):
+            stored_name, values = cbor2.loads(_unpack(path))
+            _expect(stored_name == filter_name, path, f"this filter file holds '{stored_name}', not '{filter_name}'")
+            values = sorted([value, sorted(new_number[page] for page in value_pages)] for value, value_pages in values)
+            filter_contents.append(_pack([stored_name, values]))
+            new_filters.append([filter_name, filter_contents[-1]])
+
+    # A sort lists pages by a value the bundle does not keep, so pages with equal values stay in
+    # Pagefind's order; the site's pages carry no data-pagefind-sort.
+    with _reading(meta_path):
+        new_sorts = [[key, [new_number[page] for page in sort_pages]] for key, sort_pages in sorted(sorts, key=lambda pair: pair[0])]
+    chunk_names, filter_names = _names(lang, chunk_contents), _names(lang, filter_contents)
+    for chunk in new_chunks:
+        files[f"index/{chunk_names[chunk[2]]}.pf_index"] = gzip.compress(chunk[2], GZIP_LEVEL, mtime=0)
+        chunk[2] = chunk_names[chunk[2]]
+    for pair in new_filters:
+        files[f"filter/{filter_names[pair[1]]}.pf_filter"] = gzip.compress(pair[1], GZIP_LEVEL, mtime=0)
+        pair[1] = filter_names[pair[1]]
+
+    new_meta = _pack([version, new_pages, new_chunks, new_filters, new_sorts, fields])
+    new_meta_hash = _names(lang, [new_meta], digits=len(meta_hash) - len(lang) - 1)[new_meta]
+    files[f"pagefind.{new_meta_hash}.pf_meta"] = gzip.compress(new_meta, GZIP_LEVEL, mtime=0)
+    entry["languages"][lang]["hash"] = new_meta_hash
+
+    for folder in ("fragment", "index", "filter"):
+        shutil.rmtree(bundle / folder, ignore_errors=True)
+    meta_path.unlink()
+    for relative, data in files.items():
+        (bundle / relative).parent.mkdir(exist_ok=True)
+        (bundle / relative).write_bytes(data)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _renumber_word_pages(word_pages: list, new_number: dict[int, int]) -> list:
+    """A word's pages, each given as its distance from the page before, renumbered and in order."""
+    absolute, page = [], 0
+    for entry in word_pages:
+        page += entry[0]
+        absolute.append([new_number[page], *entry[1:]])
+    absolute.sort(key=lambda entry: entry[0])
+    previous = 0
+    for entry in absolute:
+        entry[0], previous = entry[0] - previous, entry[0]
+    return absolute
 
 
 # --- Measuring what search costs a reader (for `make bench`) ---------------------------------
