@@ -546,7 +546,11 @@ def dashboard_markdown(states: list[PageState], catalogs: dict, gettext, languag
         href = (posixpath.relpath(f"/{code}/{page_url(page)}", here_url) + "/").replace("/./", "/")
         return wrap(text_lang, f'<a href="{_attr(href)}" hreflang="{code}">{_md(text)}</a>')
 
-    anchor = "translations-{}".format
+    from .headings import heading_id
+
+    def anchor(code: str) -> str:
+        """Each language's section: its id is the slug of its name, as every heading's is."""
+        return heading_id(language_name(code), "-")
     # Column heads: the language's name, or its code where the name does not fit (a phone).
     head = [_md(gettext(STATE))] + [wrap(code, f'[<span class="ipbes-dashboard__name">{_md(language_name(code))}</span>'
                                            f'<span class="ipbes-dashboard__code">{code}</span>](#{anchor(code)})')
@@ -561,7 +565,7 @@ def dashboard_markdown(states: list[PageState], catalogs: dict, gettext, languag
         info = language(code)
         cat = catalogs.get(code, {})
         strings = {"translated": cat.get("translated", 0), "total": sum(cat.get(k, 0) for k in ("translated", "fuzzy", "untranslated"))}
-        rows += ["", f"## {_md(language_name(code))} {{#{anchor(code)} lang={code} dir={info.direction}}}", "",
+        rows += ["", f"## {_md(language_name(code))} {{lang={code} dir={info.direction}}}", "",
                  _md(gettext(INTERFACE) % strings), "",
                  f"| {_md(gettext(PAGE))} | {_md(gettext(STATE))} |", "|---|---|"]
         mine = sorted((s for s in states if s.lang == code), key=lambda s: (WORK_ORDER.index(s.state), order[s.page]))

@@ -158,8 +158,8 @@ def dashboard(root: Path, lang: str) -> str:
 
 
 def section(markdown: str, code: str) -> str:
-    start = markdown.index(f"{{#translations-{code} ")
-    end = markdown.find("{#translations-", start + 1)
+    start = markdown.index(f"{{lang={code} ")
+    end = markdown.find("{lang=", start + 1)
     return markdown[start:end if end > 0 else None]
 
 
