@@ -16,7 +16,7 @@ ifeq ($(shell uname -s),Darwin)
 RUN := env DYLD_FALLBACK_LIBRARY_PATH=$(shell brew --prefix 2>/dev/null)/lib:/usr/local/lib:/usr/lib
 endif
 
-.PHONY: site test serve messages lock clean bench
+.PHONY: setup site test serve messages lock clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: no $(PYTHON) on PATH; install Python 3.11 or newer, or name one: make site PYTHON=python3.12" >&2; exit 1; }
@@ -25,6 +25,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+# The Python environment alone (CI's jobs use it before building).
+setup: $(STAMP)
 
 site: $(STAMP)
 	@bash .ci/system-packages site

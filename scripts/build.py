@@ -73,7 +73,7 @@ def output_path(root: Path, out: Path | None) -> Path:
 
 
 def build_site(root: Path, out: Path | None = None, languages: list[str] | None = None,
-               jobs: int | None = None, report=print, now: str | dt.datetime | None = None) -> Path:
+               jobs: int | None = None, report=print, now: str | dt.datetime | None = None, engine_only: bool = False) -> Path:
     """Stage, engine, finish, with the build's clock at `now` (default: the real time):
     embargoed pages and data entries are left out of every output until the clock passes them."""
     root = Path(root).resolve()
@@ -90,11 +90,13 @@ def build_site(root: Path, out: Path | None = None, languages: list[str] | None 
         raise BuildError([Problem(Path("--now"), None, str(exc))])
     safety.check_out_dir(root, out)
     with safety.build_lock(root, report=report):
-        return _build(root, out, shared, languages, jobs, report, clock)
+        return _build(root, out, shared, languages, jobs, report, clock, engine_only)
 
 
 def _build(root: Path, out: Path, shared: SharedConfig, languages: list[str], jobs: int | None, report,
-           clock: dt.datetime) -> Path:
+           clock: dt.datetime, engine_only: bool = False) -> Path:
+    """`engine_only`: stop after the engine and publish its raw output per language, for CI's
+    one-job-per-language builds; `assemble` then finishes the whole site in one place."""
     begun = started = time.perf_counter()
     problems = check_sources(shared, languages, clock)
     if problems:
@@ -124,6 +126,10 @@ def _build(root: Path, out: Path, shared: SharedConfig, languages: list[str], jo
                 raise BuildError(problems)
             source_findings, seconds = brand_sources.result()
         report(f"Brand rules on the sources checked beside the build in {seconds:.1f} s")
+        if engine_only:
+            safety.publish(staging, out)
+            report(f"Engine output of {', '.join(languages)} in {out}; join the languages with `ipbes-site assemble`")
+            return out
         finish_site(root, shared, sources, manifests, stage_root, staging, out, languages, report, source_findings, workers)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -17,9 +17,10 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", type=Path, help="output directory (default: site/)")
     build.add_argument("--lang", action="append", help="build only this language (repeatable)")
     build.add_argument("--jobs", type=int, help="parallel language builds (default: CPU count)")
+    build.add_argument("--engine-only", action="store_true", help="stop after the engine: each language's raw output, for `assemble` to finish (CI's one job per language)")
     build.add_argument("--now", help="the build's clock, an ISO 8601 date-time with offset (default: now); embargoed content appears once the clock passes its embargo")
 
-    assemble = commands.add_parser("assemble", help="join language folders built separately (one CI job each) into site/, then check and publish it")
+    assemble = commands.add_parser("assemble", help="join language folders built separately with `build --engine-only` (one CI job each) into site/, finish, check and publish it")
     assemble.add_argument("--from", dest="parts", type=Path, required=True, help="a folder holding one built folder per language (<lang>/)")
     assemble.add_argument("--out", type=Path, help="output directory (default: site/)")
 
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             from .build import build_site
-            build_site(root, args.out, args.lang, args.jobs, now=args.now)
+            build_site(root, args.out, args.lang, args.jobs, now=args.now, engine_only=args.engine_only)
         elif args.command == "assemble":
             from .build import assemble_site
             assemble_site(root, args.parts, args.out)
