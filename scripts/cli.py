@@ -97,6 +97,21 @@ def main(argv: list[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"ipbes-site: {len(exc.problems)} problem(s); nothing was published.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("ipbes-site: stopped; nothing was published.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug of the build, not of the content: the editor gets one line, the details a file
+        import traceback
+        log = root / ".build" / "last-error.txt"
+        try:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            where = f"; the details are in {log}"
+        except OSError:
+            where = ""
+        print(f"ipbes-site: internal error ({type(exc).__name__}: {str(exc)[:300]}); nothing was published. "
+              f"This is a bug in the build, not in your content: report it{where}", file=sys.stderr)
+        return 3
     return 0
 
 

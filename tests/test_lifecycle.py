@@ -203,3 +203,17 @@ def test_the_preview_stages_again_when_data_brand_or_locales_change(tmp_path):
     untouched = preview.out / "docs/about.md"
     stamp = untouched.stat().st_mtime_ns
     assert preview.stage(changed) == [] and untouched.stat().st_mtime_ns == stamp, "unchanged pages are not rewritten"
+
+
+def test_an_internal_error_is_one_line_and_a_log_not_a_traceback(tmp_path, monkeypatch, capsys):
+    from scripts import build, cli
+    project = copy_project(tmp_path / "project")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in a finish step")
+
+    monkeypatch.setattr(build, "build_site", broken)
+    assert cli.main(["--root", str(project), "build"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "internal error (RuntimeError: a bug in a finish step)" in err and "report it" in err
+    assert "RuntimeError" in (project / ".build" / "last-error.txt").read_text(encoding="utf-8")
