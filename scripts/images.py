@@ -61,7 +61,7 @@ def image_problem(path: Path, decode: bool = True) -> str | None:
                 if decode:
                     if image.format == "JPEG":
                         image.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # reads every byte, decodes 1/64
-                    image.load()
+                    _load_strictly(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return (f"the image declares more pixels than any picture of the site needs (over {MAX_IMAGE_PIXELS:,}); "
                 "save it smaller (2000 pixels wide is enough for the web)")
@@ -70,6 +70,18 @@ def image_problem(path: Path, decode: bool = True) -> str | None:
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         return f"the image is damaged or cut short ({exc}); {RESAVE}"
     return None
+
+
+def _load_strictly(image) -> None:
+    """Decode the whole image, failing on a truncated file. WeasyPrint, once imported, sets
+    Pillow's process-wide LOAD_TRUNCATED_IMAGES, which would let a cut-short file pass."""
+    from PIL import ImageFile
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def variants(source: Path, cache: Path) -> tuple[tuple[int, int], dict[str, list[tuple[int, Path]]]]:

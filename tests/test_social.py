@@ -51,7 +51,8 @@ def test_cards_lay_out_arabic_right_to_left_and_wrap_chinese(tmp_path):
     left, right = _ink(en, 330, 560)
     assert left < 100 and right < 1000
     zh = Image.open(draw_card("生物多样性平台亚洲及太平洋生物多样性和生态系统服务区域评估报告", "平台", "zh", COLOURS, logo, tmp_path / "zh.png"))
-    rows = [y for y in range(300, 600) if any(zh.convert("L").getpixel((x, y)) > 200 for x in range(72, 1128, 3))]
+    grey = zh.convert("L")
+    rows = [y for y in range(300, 600) if any(grey.getpixel((x, y)) > 200 for x in range(72, 1128, 3))]
     bands = sum(1 for a, b in zip(rows, rows[1:]) if b - a > 8) + 1
     assert bands >= 2, "the Chinese title wraps onto several lines"
     assert max(_ink(zh, 300, 600)) <= 1200 - 60, "and stays inside the card"

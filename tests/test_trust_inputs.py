@@ -441,3 +441,9 @@ def test_allowed_addresses_and_the_real_data_files_pass(tmp_path):
         load_data_file(ROOT / "data" / name)
     assert content.check_paths(ROOT) == []
     assert content.check_image_sizes(ROOT / "docs", 500) == []
+
+
+def test_a_truncated_image_is_found_even_after_weasyprint_is_imported(tmp_path, bad_images):
+    import weasyprint  # noqa: F401  (it sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process)
+    problems = {p.file.name: p.message for p in content.check_image_sizes(tmp_path / "docs", 500)}
+    assert problems["truncated.jpg"].startswith("the image is damaged or cut short")
