@@ -395,8 +395,12 @@ def _copy(source: Path, target: Path) -> None:
     shutil.copy2(source, target)
 
 
+FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ten times faster than PyYAML's own
+
+
 def _page_text(meta: dict, body: str) -> str:
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000) + "---\n" + body
+    front = yaml.dump(meta, Dumper=FAST_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
+    return "---\n" + front + "---\n" + body
 
 
 def interface_strings(root: Path, lang: str) -> dict[str, str]:
