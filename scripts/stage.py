@@ -324,6 +324,19 @@ def contributor_pages(shared: SharedConfig) -> list[str]:
     return [rel for rel in shared.ipbes.get("contributors") or [] if isinstance(rel, str)]
 
 
+def later_assessments(src: Sources, lang: str) -> list[dict]:
+    """Assessments approved whose launch this project does not know yet (no launch page):
+    listed with their plenary session, in English where the entry has no text in `lang`."""
+    later = []
+    for entry in sorted(src.data.without_launch(), key=lambda a: (a.plenary.start, a.key)):
+        shown = lang if entry.title.get(lang) else src.source_language
+        plenary = entry.plenary
+        later.append({"key": entry.key, "title": entry.title[shown], "lang": shown if shown != lang else None,
+                      "plenary": plenary.name, "place": assessments.place(plenary.city, plenary.country, lang, plenary.venue),
+                      "dates": assessments.date_range(plenary.start, plenary.end, lang)})
+    return later
+
+
 def search_kind(page: StagedPage, contributors: list[str] = ()) -> str | None:
     """The kind a search result is filtered by (scripts/search.py KINDS); None: not searched."""
     if page.rel in contributors:
@@ -370,6 +383,8 @@ def page_data(src: Sources, lang: str, page: StagedPage, context: dict) -> dict:
         data["highlights"] = context["highlights"]
     if page.meta.get("template") in ("assessments.html", "factsheets.html"):
         data["assessments"] = context["listing"]
+    if page.meta.get("template") == "assessments.html":
+        data["later"] = later_assessments(src, lang)
     data["social"] = context["social"][page.rel]
     return data
 

@@ -51,3 +51,19 @@ def test_the_home_page_features_no_stand_in_video(site):
     for video in videos:
         if video.stand_in:
             assert video.title["en"] not in home
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+def test_the_assessments_approved_later_are_listed_from_the_data(site, lang):
+    from scripts import ROOT
+    from scripts.assessments import load_assessments
+    from scripts.embargo import build_clock
+    later = load_assessments(ROOT, list(UN_LANGUAGES), build_clock()).without_launch()
+    assert later, "the data lists assessments approved after 2019"
+    page = parse(site / lang / "assessments" / "index.html")
+    cards = [e for e in page.elements if e.tag == "p" and "ipbes-card__text" in (e.attrs.get("class") or "")]
+    for entry in later:
+        shown = [c for c in cards if " ".join(c.text.split()) == entry.title.get(lang, entry.title["en"])]
+        assert shown, f"{entry.key} not listed in {lang}"
+        if lang not in entry.title:
+            assert shown[0].attrs.get("lang") == "en", "an English title inside another language is marked"
