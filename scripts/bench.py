@@ -185,6 +185,7 @@ def bench_builds(root: Path, pages: int = 300, runs: int = 3, work: Path | None 
                "ratio_wall": medians["ipbes"]["wall"] / medians["static-i18n"]["wall"],
                "ratio_cpu": medians["ipbes"]["cpu"] / medians["static-i18n"]["cpu"], "warm_wall": warm.wall}
     summary["preview"] = bench_preview(projects["ipbes"], report=report)
+    summary["search"] = bench_search(work / "out" / "ipbes", work / "out" / "static-i18n", report=report)
     for line in build_table(summary):
         report(line)
     return summary
@@ -217,7 +218,108 @@ def build_table(summary: dict) -> list[str]:
         lines += ["", f"Preview (`make serve`, one language of {summary['pages_per_language']} pages): the first build is served after "
                       f"{preview['first_build']:.1f} s; an edit of one page shows after {preview['edit_median']:.2f} s "
                       f"(median; slowest {preview['edit_max']:.2f} s)."]
+    if summary.get("search"):
+        search = summary["search"]
+        lines += ["", "Search, English pages of the corpus, in Chromium, compressed bytes as received:", "",
+                  "| setup | before any search | first query | second query | first result |", "| --- | ---: | ---: | ---: | ---: |"]
+        for name, q in search["queries"].items():
+            lines.append(f"| {name} | {q['requests_before_search']} requests | {q['first_query_bytes'] / 1000:.0f} kB | "
+                         f"{q['second_query_bytes'] / 1000:.1f} kB | {q['first_result_ms']} ms |")
+        for name, sizes in search["index"].items():
+            lines.append("")
+            lines.append(f"Index per language, {name}: " + ", ".join(
+                f"{lang} {s['compressed'] / 1000:.0f} kB" for lang, s in sorted(sizes.items())) + " (compressed).")
     return lines
+
+
+SEARCH_QUERIES = ("biodiversity", "assessment")
+
+
+def bench_search(ours: Path, baseline: Path, report=print) -> dict:
+    """Search on the corpus as a reader meets it, in real Chromium (a child process: one
+    Playwright per process): bytes fetched before any search, by a first and a second query
+    (compressed, as the browser received them), time to the first result, and the index size
+    per language, for Pagefind (this project) and Material's lunr search (the usual setup)."""
+    import json
+    code = ("import json, sys; from pathlib import Path; from scripts.bench import _search_child; "
+            "print(json.dumps(_search_child(Path(sys.argv[1]), Path(sys.argv[2]))))")
+    run = subprocess.run([sys.executable, "-c", code, str(Path(ours).resolve()), str(Path(baseline).resolve())],
+                         capture_output=True, text=True, env=_child_env(), check=False, timeout=600)
+    if run.returncode != 0:
+        report(f"Search measurement failed: {run.stderr.strip().splitlines()[-1] if run.stderr.strip() else 'no output'}")
+        return {}
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    for name, values in result["queries"].items():
+        report(f"Search ({name}): {values['requests_before_search']} request(s) before searching; first query "
+               f"{values['first_query_bytes'] / 1000:.0f} kB, second {values['second_query_bytes'] / 1000:.1f} kB, "
+               f"first result after {values['first_result_ms']} ms")
+    return result
+
+
+def _index_sizes(site: Path) -> dict[str, dict[str, int]]:
+    """Per language: Pagefind's index files (what grows with content) or lunr's JSON index, raw and gzipped."""
+    import gzip
+    sizes = {}
+    for folder in sorted(p for p in Path(site).iterdir() if p.is_dir()):
+        pagefind = [f for f in (folder / "pagefind").rglob("*") if f.is_file() and f.suffix.startswith(".pf_")]
+        lunr = folder / "search" / "search_index.json"
+        if pagefind:
+            sizes[folder.name] = {"bytes": sum(f.stat().st_size for f in pagefind), "compressed": sum(f.stat().st_size for f in pagefind)}
+        elif lunr.is_file():
+            data = lunr.read_bytes()
+            sizes[folder.name] = {"bytes": len(data), "compressed": len(gzip.compress(data, 6))}
+    if (Path(site) / "search" / "search_index.json").is_file() and "en" not in sizes:
+        data = (Path(site) / "search" / "search_index.json").read_bytes()
+        sizes["en"] = {"bytes": len(data), "compressed": len(gzip.compress(data, 6))}
+    return sizes
+
+
+def _search_child(ours: Path, baseline: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+    from .search import measure_first_query, serve_site
+    queries = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        try:
+            with serve_site(ours) as origin:
+                queries["Pagefind, this project"] = measure_first_query(browser, origin, "en/", SEARCH_QUERIES)
+            with serve_site(baseline) as origin:
+                queries["lunr, the usual setup"] = _lunr_query(browser, origin, SEARCH_QUERIES)
+        finally:
+            browser.close()
+    return {"queries": queries, "index": {"Pagefind": _index_sizes(ours), "lunr": _index_sizes(baseline)}}
+
+
+def _lunr_query(browser, origin: str, queries: tuple[str, str]) -> dict:
+    """Material's search on the usual setup's English pages: the same measures as Pagefind's.
+    Material fetches its worker and whole index when the page loads, so the first query's
+    bytes count everything of search fetched from the page load to its first result."""
+    from .search import _transferred
+    context = browser.new_context()
+    page = context.new_page()
+    finished: list = []
+    context.on("requestfinished", lambda request: finished.append(request))
+    try:
+        page.goto(f"{origin}/", wait_until="networkidle")
+        searchy = lambda r: "search" in r.url or "lunr" in r.url  # noqa: E731
+        before = [r for r in finished if searchy(r)]
+        measured = []
+        for number, query in enumerate(queries):
+            start, began = (0 if not number else len(finished)), time.perf_counter()
+            box = page.locator(".md-search__input")
+            box.click()
+            box.fill(query)
+            page.keyboard.press("End")  # Material searches on key presses
+            page.locator(".md-search-result__item").first.wait_for(state="visible", timeout=20_000)
+            elapsed = (time.perf_counter() - began) * 1000
+            page.wait_for_timeout(300)
+            fetched = [r for r in finished[start:] if searchy(r)]
+            measured.append({"bytes": sum(_transferred(r) for r in fetched), "ms": round(elapsed)})
+    finally:
+        context.close()
+    return {"requests_before_search": len(before), "first_query_bytes": measured[0]["bytes"],
+            "first_result_ms": measured[0]["ms"], "second_query_bytes": measured[1]["bytes"]}
 
 
 PAGE_MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")

@@ -22,6 +22,12 @@ def test_build_benchmark_runs_both_setups_on_a_tiny_corpus(tmp_path):
     baseline_page = (tmp_path / "bench" / "out" / "static-i18n" / "zh" / "section-0" / "page-1" / "index.html").read_text(encoding="utf-8")
     assert 'lang="zh"' in baseline_page, "the baseline must build every language, not only English"
     assert summary["preview"]["edit_median"] > 0 and summary["preview"]["first_build"] > 0
+    search = summary["search"]
+    assert search, [line for line in lines if "Search" in line]
+    ours, lunr = search["queries"]["Pagefind, this project"], search["queries"]["lunr, the usual setup"]
+    assert ours["requests_before_search"] == 0, "a page that never opens search fetches nothing of it"
+    assert ours["first_query_bytes"] > 0 and lunr["first_query_bytes"] > 0 and ours["first_result_ms"] > 0
+    assert set(search["index"]["Pagefind"]) == {"en", "fr", "es", "zh", "ar", "ru"}
     table = build_table(summary)
     assert table[2] == "| measure | this project | Material + static-i18n | ratio |"
     assert any(line.startswith("| wall time, s |") for line in lines)
