@@ -177,9 +177,15 @@ def setup_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def plain_make_env(**extra) -> dict:
+    """The environment of a make run by hand: not the settings of the `make test` running us
+    (MAKEFLAGS, MAKELEVEL), which add "Entering directory" lines to a nested make's output."""
+    return dict({k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}, **extra)
+
+
 def test_make_site_refuses_python_39_before_creating_the_venv(tmp_path):
     project = setup_copy(tmp_path)
-    env = dict(os.environ, **{sc.VERSION_OVERRIDE_ENV: "3.9.18"})
+    env = plain_make_env(**{sc.VERSION_OVERRIDE_ENV: "3.9.18"})
     done = subprocess.run(["make", "site", f"PYTHON={sys.executable}"], cwd=project, capture_output=True, text=True,
                           env=env, timeout=120)
     assert done.returncode != 0
@@ -191,7 +197,7 @@ def test_make_site_refuses_python_39_before_creating_the_venv(tmp_path):
 def test_make_names_the_stamp_after_the_python_so_another_python_reinstalls(tmp_path):
     project = setup_copy(tmp_path)
     planned = subprocess.run(["make", "-n", "site", f"PYTHON={sys.executable}"], cwd=project, capture_output=True,
-                             text=True, timeout=120).stdout
+                             text=True, timeout=120, env=plain_make_env()).stdout
     version = "{}.{}".format(*sys.version_info[:2])
     assert f"touch .venv/.installed-{version}" in planned
     check = planned.index("scripts/setup_check.py python --venv .venv")
@@ -203,7 +209,7 @@ def test_make_clean_keeps_the_venv_and_says_how_to_reset_it(tmp_path):
     venv = make_venv(project / ".venv", "version = 3.11.7\n")
     (project / ".site-1").mkdir()
     (project / "site").symlink_to(".site-1")
-    done = subprocess.run(["make", "clean"], cwd=project, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(["make", "clean"], cwd=project, capture_output=True, text=True, timeout=120, env=plain_make_env())
     assert done.returncode == 0
     assert "rm -rf .venv" in done.stdout.splitlines()[-1]
     assert venv.exists() and not os.path.lexists(project / "site") and not (project / ".site-1").exists()
