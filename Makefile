@@ -41,7 +41,7 @@ node_modules/.installed: package.json package-lock.json
 
 test: $(STAMP) node_modules/.installed
 	@bash .ci/system-packages test
-	$(RUN) $(BIN)/python -m pytest
+	$(RUN) $(BIN)/python -m pytest -n 2 --dist loadfile
 
 serve: $(STAMP)
 	$(RUN) $(BIN)/ipbes-site serve --lang $(lang)

@@ -71,9 +71,12 @@ def build_language(stage: Path, site_dir: Path, cache: Path | None = None) -> En
     if cache is not None:
         kept = Path(cache) / lang / tree_key(stage)
         if kept.is_dir():
-            shutil.rmtree(site_dir, ignore_errors=True)
-            shutil.copytree(kept, site_dir)
-            return EngineResult(lang, time.perf_counter() - started, sum(1 for _ in Path(site_dir).rglob("index.html")), [])
+            try:
+                shutil.rmtree(site_dir, ignore_errors=True)
+                shutil.copytree(kept, site_dir)
+                return EngineResult(lang, time.perf_counter() - started, sum(1 for _ in Path(site_dir).rglob("index.html")), [])
+            except OSError:  # another build pruned it meanwhile: build instead
+                shutil.rmtree(site_dir, ignore_errors=True)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore")
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(stage / "mkdocs.yml")],
                          cwd=stage, capture_output=True, text=True, env=env, check=False)
@@ -81,12 +84,30 @@ def build_language(stage: Path, site_dir: Path, cache: Path | None = None) -> En
     if run.returncode == 0:
         count = sum(1 for _ in Path(site_dir).rglob("index.html"))
         if kept is not None:
-            shutil.rmtree(kept.parent, ignore_errors=True)
-            temporary = kept.with_name(f".{kept.name}.tmp")
-            shutil.copytree(site_dir, temporary)
-            temporary.rename(kept)
+            _keep(Path(site_dir), kept)
         return EngineResult(lang, seconds, count, [])
     return EngineResult(lang, seconds, 0, engine_problems(stage, manifest, run.stderr + run.stdout))
+
+
+ENGINE_OUTPUTS_KEPT = 3  # per language: builds of other checkouts or branches share the cache
+
+
+def _keep(site_dir: Path, kept: Path) -> None:
+    """Store an engine output under its key (copied aside, then renamed), and prune the
+    language's oldest outputs; never fails a build, whatever other builds do meanwhile."""
+    import os
+    import shutil
+    temporary = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(site_dir, temporary)
+        os.replace(temporary, kept) if not kept.exists() else shutil.rmtree(temporary, ignore_errors=True)
+        entries = sorted((p for p in kept.parent.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                         key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[ENGINE_OUTPUTS_KEPT:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def engine_problems(stage: Path, manifest: dict, output: str) -> list[Problem]:

@@ -168,14 +168,17 @@ def all_states(root: Path, languages: list[str], source_language: str = "en", ca
         if key.is_file():
             try:
                 return load_states(key)
-            except (ValueError, KeyError, TypeError):
+            except (OSError, ValueError, KeyError, TypeError):
                 key.unlink(missing_ok=True)
     states = [page_state(root, lang, page, source_language, use_git)
               for page in source_pages(root, source_language) for lang in languages if lang != source_language]
     if key is not None:
-        for old in key.parent.glob("states-*.json"):
-            old.unlink(missing_ok=True)
-        write_states(key, states)
+        try:
+            write_states(key, states)
+            for old in sorted(key.parent.glob("states-*.json"), key=lambda p: p.stat().st_mtime)[:-8]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass
     return states
 
 
