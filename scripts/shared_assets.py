@@ -288,6 +288,20 @@ def _theme_files(folder: Path) -> dict[str, Path]:
     return files
 
 
+def _one_per_folder_depth(site: Path, pages: list[Path]) -> list[Path]:
+    """The first page of each (language folder, section folder, depth, file name) among
+    `pages`: a section's pages share their template (fact sheets name the partners' logos,
+    launch pages the countdown); 404.html is kept apart from index.html."""
+    seen, chosen = set(), []
+    for page in pages:
+        parts = page.relative_to(site).parts
+        key = (parts[:-1][:2], len(parts), page.name)
+        if key not in seen:
+            seen.add(key)
+            chosen.append(page)
+    return chosen
+
+
 def share_assets(site: Path, languages: list[str], site_url: str = "/") -> dict:
     """Moves the theme files that are the same in every language to `site/assets/`.
 
@@ -332,7 +346,11 @@ def share_assets(site: Path, languages: list[str], site_url: str = "/") -> dict:
             return None
         return visit
 
-    for page in pages:
+    # The theme files a page names come from the templates, the same in every page of a
+    # language at one folder depth: one page of each is read for them (a large site has
+    # thousands). A theme file named only in some page's own text is still moved and its
+    # references rewritten, under its plain name rather than a hashed one.
+    for page in _one_per_folder_depth(site, pages):
         rewrite_html(page.read_text(encoding="utf-8"), collect(where.url_path(page)))
     for sheet in stylesheets:
         rewrite_css(sheet.read_text(encoding="utf-8"), collect(where.url_path(sheet)))
