@@ -105,7 +105,7 @@ def test_search_works_with_the_keyboard(browser, origin, lang, query):
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "ipbes-search-input", "'/' did not open the search"
     page.keyboard.type(query)
-    page.wait_for_selector(".ipbes-search__result", state="visible", timeout=10_000)
+    page.wait_for_selector(".ipbes-search__result", state="visible", timeout=30_000)
     for _ in range(10):
         page.keyboard.press("ArrowDown")
         if page.locator("[role=option][aria-selected=true]").count():

@@ -125,7 +125,7 @@ def test_search_finds_pages_in_the_page_language(browser, origin, lang, query, e
     page.goto(f"{origin}/{lang}/", wait_until="networkidle")
     page.keyboard.press("/")
     page.keyboard.type(query)
-    page.wait_for_selector(".ipbes-search__link", state="attached", timeout=10_000)
+    page.wait_for_selector(".ipbes-search__link", state="attached", timeout=30_000)
     hrefs = page.eval_on_selector_all(".ipbes-search__link", "els => els.map(e => e.href)")
     page.close()
     assert any(h.split("#")[0].split("?")[0].endswith(f"/{lang}/{expected}") for h in hrefs), hrefs

@@ -58,6 +58,6 @@ def test_no_policy_violation_console_error_or_foreign_request_on_any_template(br
         if path == f"{lang}/{TEMPLATE_PATHS[0]}":  # search once per language: its WebAssembly needs the policy's leave
             page.keyboard.press("/")  # search compiles WebAssembly: the policy must allow it, and nothing more
             page.keyboard.type("IPBES")
-            page.wait_for_selector(".ipbes-search__result", state="attached", timeout=10_000)
+            page.wait_for_selector(".ipbes-search__result", state="attached", timeout=30_000)
         page.close()
         assert problems == [], f"{path}: {problems}"

@@ -53,7 +53,7 @@ def test_search_loads_only_when_the_reader_opens_it(browser, origin):
     assert not [u for u in requested if "/pagefind/" in u]
     page.keyboard.press("/")
     page.keyboard.type("Bonn")
-    page.wait_for_selector(".ipbes-search__result", state="visible", timeout=10_000)
+    page.wait_for_selector(".ipbes-search__result", state="visible", timeout=30_000)
     assert [u for u in requested if u.endswith("/en/pagefind/pagefind.js")]
     assert not [u for u in requested if "/pagefind/" in u and "/en/pagefind/" not in u], "only this language's index"
     page.close()
