@@ -38,6 +38,7 @@ import tempfile
 import threading
 import time
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterable
 
@@ -100,10 +101,14 @@ def pagefind_binary() -> Path:
 
 
 def index_site(site_dir: Path, languages: list[str], exclude: Iterable[str] = DEFAULT_EXCLUDE,
-               exclude_selectors: Iterable[str] = EXCLUDE_SELECTORS) -> dict[str, dict]:
+               exclude_selectors: Iterable[str] = EXCLUDE_SELECTORS, cache: Path | None = None) -> dict[str, dict]:
     """Writes site_dir/<lang>/pagefind/ for every language; returns, per language, the pages
     indexed, the index's bytes (word index, fragments, filters, metadata: what grows with the
-    content) and the whole bundle's bytes (with Pagefind's script and WebAssembly)."""
+    content) and the whole bundle's bytes (with Pagefind's script and WebAssembly).
+
+    With `cache` (a folder), a language whose indexed pages are byte for byte those of an
+    earlier build gets that build's bundle (the bundle depends on nothing else: see
+    `canonicalise_bundle`); only languages whose pages changed are indexed again."""
     site_dir = Path(site_dir)
     exclude = tuple(exclude)
     selected: dict[str, list[str]] = {}
@@ -121,8 +126,73 @@ def index_site(site_dir: Path, languages: list[str], exclude: Iterable[str] = DE
     if problems:
         raise BuildError(problems)
     binary = pagefind_binary()
-    return {lang: _index_language(binary, site_dir / lang, lang, pages, tuple(exclude_selectors))
-            for lang, pages in selected.items()}
+    selectors = tuple(exclude_selectors)
+    # Two languages at a time: one's pages are read and its bundle canonicalised in Python
+    # while Pagefind indexes the other.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {lang: pool.submit(_index_language, binary, site_dir / lang, lang, pages, selectors, cache)
+                   for lang, pages in selected.items()}
+        return {lang: future.result() for lang, future in futures.items()}
+
+
+# Per language: bundles of other checkouts, branches and clock scenarios share the cache.
+BUNDLES_KEPT = 3
+
+
+def bundle_key(folder: Path, lang: str, pages: list[str], selectors: tuple[str, ...]) -> str:
+    """What a language's bundle is made of: the indexed pages' paths and bytes, the language,
+    the excluded selectors and Pagefind's version (the same inputs give the same bundle)."""
+    digest = hashlib.sha256(f"{PAGEFIND_VERSION}\0{lang}\0{selectors!r}\0".encode())
+    for relative in pages:
+        data = (folder / relative).read_bytes()
+        digest.update(f"{relative}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _stored_bundle(cache: Path, key: str, output: Path) -> bool:
+    stored = cache / key
+    if not (stored / "pagefind-entry.json").is_file():
+        return False
+    temporary = output.with_name(f".{BUNDLE}-cached")
+    try:
+        shutil.rmtree(temporary, ignore_errors=True)
+        shutil.copytree(stored, temporary)
+        shutil.rmtree(output, ignore_errors=True)
+        temporary.rename(output)
+        os.utime(stored)
+        return True
+    except OSError:  # pruned by another build meanwhile: index instead
+        shutil.rmtree(temporary, ignore_errors=True)
+        return False
+
+
+def _store_bundle(cache: Path, key: str, output: Path) -> None:
+    """Keep a bundle under its key (copied aside, then renamed) and prune the oldest; never
+    fails a build, whatever other builds do meanwhile."""
+    temporary = cache / f".{key}.{os.getpid()}.tmp"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(output, temporary)
+        if (cache / key).exists():
+            shutil.rmtree(temporary, ignore_errors=True)
+        else:
+            os.replace(temporary, cache / key)
+        entries = sorted((p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                         key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[BUNDLES_KEPT:]:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _bundle_info(output: Path, lang: str) -> dict:
+    entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+    index_bytes = sum(f.stat().st_size for f in output.rglob("*")
+                      if f.is_file() and (f.suffix in (".pf_index", ".pf_fragment", ".pf_filter", ".pf_meta")))
+    bundle_bytes = sum(f.stat().st_size for f in output.rglob("*") if f.is_file())
+    language = entry.get("languages", {}).get(lang, {})
+    return {"pages": language.get("page_count", 0), "index_bytes": index_bytes, "bundle_bytes": bundle_bytes}
 
 
 def _select_pages(folder: Path, lang: str, exclude: tuple[str, ...]) -> tuple[list[str], list[Problem]]:
@@ -150,8 +220,14 @@ def _select_pages(folder: Path, lang: str, exclude: tuple[str, ...]) -> tuple[li
     return pages, problems
 
 
-def _index_language(binary: Path, folder: Path, lang: str, pages: list[str], selectors: tuple[str, ...]) -> dict:
+def _index_language(binary: Path, folder: Path, lang: str, pages: list[str], selectors: tuple[str, ...],
+                    cache: Path | None = None) -> dict:
     output = folder / BUNDLE
+    key = None
+    if cache is not None:
+        key = bundle_key(folder, lang, pages, selectors)
+        if _stored_bundle(Path(cache) / lang, key, output):
+            return _bundle_info(output, lang)
     with tempfile.TemporaryDirectory(prefix=f"pagefind-{lang}-") as scratch:
         for relative in pages:
             target = Path(scratch) / relative
@@ -195,11 +271,9 @@ def _index_language(binary: Path, folder: Path, lang: str, pages: list[str], sel
         raise
     shutil.rmtree(output, ignore_errors=True)
     staging.rename(output)
-    index_bytes = sum(f.stat().st_size for f in output.rglob("*")
-                      if f.is_file() and (f.suffix in (".pf_index", ".pf_fragment", ".pf_filter", ".pf_meta")))
-    bundle_bytes = sum(f.stat().st_size for f in output.rglob("*") if f.is_file())
-    language = entry.get("languages", {}).get(lang, {})
-    return {"pages": language.get("page_count", 0), "index_bytes": index_bytes, "bundle_bytes": bundle_bytes}
+    if key is not None:
+        _store_bundle(Path(cache) / lang, key, output)
+    return _bundle_info(output, lang)
 
 
 def _last_lines(log: str, count: int = 4) -> str:

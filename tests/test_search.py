@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import stat
 from pathlib import Path
 
@@ -142,6 +144,37 @@ def test_reindexing_replaces_the_bundle(indexed, tmp_path):
     stale.write_bytes(b"old")
     search.index_site(site, ["ru"])
     assert not stale.exists()
+
+
+def _bundle_bytes(site: Path, lang: str) -> dict[str, bytes]:
+    bundle = site / lang / search.BUNDLE
+    return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+def test_a_cached_bundle_is_reused_only_for_the_same_pages(tmp_path, monkeypatch):
+    site, cache = write_fixture_site(tmp_path / "one"), tmp_path / "cache"
+    search.index_site(site, ["ru", "fr"], cache=cache)
+    first = {lang: _bundle_bytes(site, lang) for lang in ("ru", "fr")}
+    page = site / "ru" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</div></article>", "<p>Новый абзац про зебровую амадину.</p></div></article>"),
+                    encoding="utf-8")
+    indexed = []
+    real_run = subprocess.run
+
+    def counting_run(command, *args, **kwargs):
+        indexed.append(command[command.index("--force-language") + 1])
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(search.subprocess, "run", counting_run)
+    search.index_site(site, ["ru", "fr"], cache=cache)
+    assert indexed == ["ru"]  # fr's pages did not change: its bundle came from the cache
+    assert _bundle_bytes(site, "fr") == first["fr"]
+    assert _bundle_bytes(site, "ru") != first["ru"]
+    # A stored bundle damaged or pruned by another build: indexed again, never a failure.
+    for stored in (cache / "fr").iterdir():
+        shutil.rmtree(stored)
+    search.index_site(site, ["fr"], cache=cache)
+    assert indexed == ["ru", "fr"] and _bundle_bytes(site, "fr") == first["fr"]
 
 
 def test_bundles_hold_no_colour_literal_or_other_origin(indexed):
