@@ -25,6 +25,7 @@ import json
 import os
 import posixpath
 import re
+from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser, attrfind_tolerant
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -39,9 +40,14 @@ THEME_FOLDERS = ("stylesheets", "javascripts", "images", "ipbes")
 # Made per language (social cards, responsive image variants): never shared.
 PER_LANGUAGE = ("ipbes/cards", "ipbes/img")
 HASH_LENGTH = 10
+PAGES_PER_TASK = 64
 SOURCE_MAP_COMMENT = re.compile(rb"(?m)^[ \t]*//[#@] sourceMappingURL=[^\r\n]*\r?\n?|/\*[#@] sourceMappingURL=[^*]*\*/")
 HASHED_NAME = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{%d})(?P<ext>\.[A-Za-z0-9]+)$" % HASH_LENGTH)
 SRCSET_ATTRIBUTES = {"srcset", "imagesrcset"}
+_NEWLINE = re.compile("\n")
+# Every shared file lives under <lang>/assets/, so a tag can name one only if its text
+# holds "assets" (or a percent escape or character reference that might spell it): the others are not scanned.
+_MAY_NAME_SHARED = re.compile(r"assets|%|&", re.IGNORECASE).search
 
 
 def unhashed_name(name: str) -> str:
@@ -104,9 +110,7 @@ class _Site:
 
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts += [index + 1 for index, char in enumerate(text) if char == "\n"]
-    return starts
+    return [0] + [match.end() for match in _NEWLINE.finditer(text)]
 
 
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> str:
@@ -181,8 +185,9 @@ def rewrite_css(css: str, rewrite) -> str:
 class _HtmlReferences(HTMLParser):
     """Positions of every attribute value, <style> text and JSON data block of a page."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, may_refer=None):
         super().__init__(convert_charrefs=False)
+        self.may_refer = may_refer
         self.text = text
         self.starts = _line_starts(text)
         self.attributes: list[tuple[int, int, str, str]] = []  # start, end, name, raw value (quotes included)
@@ -194,8 +199,11 @@ class _HtmlReferences(HTMLParser):
         return self.starts[line - 1] + column
 
     def handle_starttag(self, tag, attrs):
-        start = self._offset()
         tag_text = self.get_starttag_text() or ""
+        if self.may_refer is not None and tag not in ("style", "script") and not self.may_refer(tag_text):
+            self._raw = None
+            return
+        start = self._offset()
         name_end = re.match(r"<[a-zA-Z][^\t\n\r\f />\x00]*", tag_text)
         for match in attrfind_tolerant.finditer(tag_text, name_end.end() if name_end else 1):
             if match.group(3):
@@ -214,11 +222,13 @@ class _HtmlReferences(HTMLParser):
         self._raw = None
 
 
-def rewrite_html(text: str, rewrite) -> str:
+def rewrite_html(text: str, rewrite, may_refer=None) -> str:
     """`rewrite(url) -> new url or None` applied to every attribute value that is a URL
     (srcset candidates one by one), to url() in style attributes and <style>, and to the
-    string values of JSON data blocks (Material's configuration names its search worker)."""
-    parser = _HtmlReferences(text)
+    string values of JSON data blocks (Material's configuration names its search worker).
+    `may_refer(start tag text)`, if given, is false for tags that cannot hold a reference
+    `rewrite` changes (their attributes are not read)."""
+    parser = _HtmlReferences(text, may_refer)
     parser.feed(text)
     parser.close()
     edits = []
@@ -302,13 +312,14 @@ def _one_per_folder_depth(site: Path, pages: list[Path]) -> list[Path]:
     return chosen
 
 
-def share_assets(site: Path, languages: list[str], site_url: str = "/") -> dict:
+def share_assets(site: Path, languages: list[str], site_url: str = "/", jobs: int = 1) -> dict:
     """Moves the theme files that are the same in every language to `site/assets/`.
 
     `site_url`: the site's address (mkdocs.yml), to recognise absolute and root-relative
     references (the 404 pages use those). Returns {"moved": {lang-relative path: site path},
     "immutable": [URL paths under content-hashed names], "kept": [lang-relative paths that
     differ between languages], "files": number moved, "bytes_saved": bytes no longer duplicated}.
+    `jobs`: processes that rewrite the pages.
     Runs after every step that writes HTML referring to these files (the site root too)."""
     site = Path(site)
     where = _Site(site, site_url)
@@ -351,7 +362,7 @@ def share_assets(site: Path, languages: list[str], site_url: str = "/") -> dict:
     # thousands). A theme file named only in some page's own text is still moved and its
     # references rewritten, under its plain name rather than a hashed one.
     for page in _one_per_folder_depth(site, pages):
-        rewrite_html(page.read_text(encoding="utf-8"), collect(where.url_path(page)))
+        rewrite_html(page.read_text(encoding="utf-8"), collect(where.url_path(page)), _MAY_NAME_SHARED)
     for sheet in stylesheets:
         rewrite_css(sheet.read_text(encoding="utf-8"), collect(where.url_path(sheet)))
     pending = [rel for rel in shared if rel.endswith(".css")]
@@ -399,25 +410,19 @@ def share_assets(site: Path, languages: list[str], site_url: str = "/") -> dict:
         for sub in THEME_FOLDERS:
             _remove_empty(site / lang / SHARED_DIR / sub)
 
-    def to_target(from_path: str):
-        def visit(ref: str):
-            resolved = where.resolve(ref, from_path)
-            rel = shared_rel(resolved[1]) if resolved else None
-            if rel is None:
-                return None
-            return where.reference(resolved[0], target[rel], from_path, resolved[2])
-        return visit
-
-    for page in pages:
-        text = page.read_text(encoding="utf-8")
-        changed = rewrite_html(text, to_target(where.url_path(page)))
-        if changed != text:
-            page.write_text(changed, encoding="utf-8")
+    retarget = _Retarget(where, lang_of, target)
+    chunks = [pages[start:start + PAGES_PER_TASK] for start in range(0, len(pages), PAGES_PER_TASK)]
+    if jobs > 1 and len(chunks) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(retarget.pages, chunks))
+    else:
+        for chunk in chunks:
+            retarget.pages(chunk)
     for sheet in stylesheets:
         if not sheet.is_file():
             continue
         text = sheet.read_text(encoding="utf-8")
-        changed = rewrite_css(text, to_target(where.url_path(sheet)))
+        changed = rewrite_css(text, retarget.visitor(where.url_path(sheet)))
         if changed != text:
             sheet.write_text(changed, encoding="utf-8")
     for path in sorted(site.rglob("*")):
@@ -434,6 +439,33 @@ def share_assets(site: Path, languages: list[str], site_url: str = "/") -> dict:
             "kept": kept,
             "files": len(moved),
             "bytes_saved": before - after}
+
+
+class _Retarget:
+    """Points references to a language's copy of a shared file at the shared one (picklable,
+    so that pages are rewritten in several processes)."""
+
+    def __init__(self, where: _Site, lang_of: dict[str, str], target: dict[str, str]):
+        self.where, self.lang_of, self.target = where, lang_of, target
+
+    def visitor(self, from_path: str):
+        def visit(ref: str):
+            resolved = self.where.resolve(ref, from_path)
+            if not resolved:
+                return None
+            for prefix in self.lang_of.values():
+                if resolved[1].startswith(prefix) and resolved[1][len(prefix):] in self.target:
+                    new = self.target[resolved[1][len(prefix):]]
+                    return self.where.reference(resolved[0], new, from_path, resolved[2])
+            return None
+        return visit
+
+    def pages(self, pages: list[Path]) -> None:
+        for page in pages:
+            text = page.read_text(encoding="utf-8")
+            changed = rewrite_html(text, self.visitor(self.where.url_path(page)), _MAY_NAME_SHARED)
+            if changed != text:
+                page.write_text(changed, encoding="utf-8")
 
 
 def _map_name(data: bytes) -> str:
