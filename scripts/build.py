@@ -110,6 +110,7 @@ def _build(root: Path, out: Path, shared: SharedConfig, languages: list[str], jo
             # The brand rules' checks of the sources need no built page: they run beside
             # staging and the engine, so no core waits idle at the end.
             brand_sources = side.submit(check_brand_sources, root)
+            pruned = side.submit(safety.prune_versions, out)
             started = time.perf_counter()
             sources = stage.read_sources(root, shared, clock)
             problems = stage.check_staging(sources)
@@ -125,9 +126,10 @@ def _build(root: Path, out: Path, shared: SharedConfig, languages: list[str], jo
             if problems:
                 raise BuildError(problems)
             source_findings, seconds = brand_sources.result()
+            pruned.result()
         report(f"Brand rules on the sources checked beside the build in {seconds:.1f} s")
         if engine_only:
-            safety.publish(staging, out)
+            safety.publish(staging, out, prune=False)
             report(f"Engine output of {', '.join(languages)} in {out}; join the languages with `ipbes-site assemble`")
             return out
         finish_site(root, shared, sources, manifests, stage_root, staging, out, languages, report, source_findings, workers)
@@ -174,10 +176,10 @@ def finish_site(root: Path, shared: SharedConfig, sources, manifests: dict, stag
     finish.write_feeds(staging, manifests)
     finish.write_sitemaps(staging, sources.versions, languages, shared.site_url, shared.source_language, root, manifests)
     finish.finish_root(root, staging, languages, shared.source_language, shared.site_url)
-    shared_assets = finish.share_assets(staging, languages, shared.site_url)
+    shared_assets = finish.share_assets(staging, languages, shared.site_url, jobs)
     report(f"Shared {shared_assets['files']} theme files across languages ({shared_assets['bytes_saved'] // 1000} kB fewer)")
     started = time.perf_counter()
-    indexes = search.index_site(staging, languages)
+    indexes = search.index_site(staging, languages, cache=cache_dir(root) / "search")
     report(f"Search indexes in {time.perf_counter() - started:.1f} s ("
            + ", ".join(f"{lang} {info['index_bytes'] // 1000} kB" for lang, info in indexes.items()) + ")")
     started = time.perf_counter()
@@ -202,7 +204,7 @@ def finish_site(root: Path, shared: SharedConfig, sources, manifests: dict, stag
     problems = finish.check_contract(staging, manifests)
     if problems:
         raise BuildError(problems)
-    safety.publish(staging, out)
+    safety.publish(staging, out, prune=False)
     return out
 
 
@@ -217,6 +219,7 @@ def assemble_site(root: Path, parts: Path, out: Path | None = None, report=print
     if missing:
         raise BuildError([Problem(Path(parts), None, f"no built folder for {', '.join(missing)}; build every language before assembling")])
     safety.check_out_dir(root, out)
+    safety.prune_versions(out)
     staging = out.with_name(f".{out.name}.new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

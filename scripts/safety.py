@@ -160,12 +160,13 @@ def _exchange(a: Path, b: Path) -> bool:
     return False
 
 
-def publish(staging: Path, out: Path) -> Path:
+def publish(staging: Path, out: Path, prune: bool = True) -> Path:
     """Publishes `staging` (beside `out`, on the same file system) as `out`: `out` becomes a
     symbolic link to `.<name>-<n>`, replaced by one rename, so there is no moment without
     a site. A real folder `out` from before this scheme becomes the previous version (in
     one step where the kernel can exchange two paths). Versions older than the previous one
-    are removed, and only folders a build wrote are ever removed. Returns the new version."""
+    are removed (with `prune`; else `prune_versions` does it later), and only folders a build
+    wrote are ever removed. Returns the new version."""
     staging, out = _absolute(staging), _absolute(out)
     if staging.parent != out.parent:
         raise _problem(staging, f"the staging folder must be beside the output ({out.parent}) so the swap is one rename")
@@ -196,10 +197,18 @@ def publish(staging: Path, out: Path) -> Path:
         os.replace(link, out)
     if migrating:
         mark_output(migrated)
-    for _, old in _versions(out)[:-VERSIONS_KEPT]:
+    if prune:
+        prune_versions(out)
+    return version
+
+
+def prune_versions(out: Path, kept: int = VERSIONS_KEPT) -> None:
+    """Removes the published versions of `out` older than the newest `kept`, and only
+    folders a build wrote. A build calls it at its start, beside its other work, rather than
+    after its swap: removing a large site's files takes seconds the reader gains nothing from."""
+    for _, old in _versions(_absolute(out))[:-kept]:
         if is_previous_output(old):
             shutil.rmtree(old, ignore_errors=True)
-    return version
 
 
 def _fsync_folder(folder: Path) -> None:
