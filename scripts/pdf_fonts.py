@@ -26,11 +26,12 @@ whichever of the pair it drew first.
 
 The cut is made at build time from the woff2 files in brand/fonts/ (the site's own font files,
 OFL, see brand/fonts/LICENSE-noto-sans-arabic.txt), with fontTools (a WeasyPrint dependency),
-and kept in memory; WeasyPrint subsets it like any other font. `python -m scripts.pdf_fonts
+and kept in the build cache; WeasyPrint subsets it like any other font. `python -m scripts.pdf_fonts
 OUT_DIR` writes the cuts to look at them.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import sys
@@ -41,13 +42,16 @@ from pathlib import Path
 from .errors import BuildError, Problem
 
 FONTS_DIR = Path("brand") / "fonts"
-#: The PDF font files (URL names under publications.PDF_FONTS_PATH) and the brand file each is cut from.
+#: The PDF font files (URL names under publications.PDF_FONTS_PATH) and the brand files each is cut from:
+#: the Arabic face, and the Latin face of the same weight for digits and punctuation.
 ARABIC_PDF_FONTS = {"noto-sans-arabic-pdf-400.ttf": ("noto-sans-arabic-arabic-400-normal.woff2", "noto-sans-latin-400-normal.woff2"),
                     "noto-sans-arabic-pdf-700.ttf": ("noto-sans-arabic-arabic-700-normal.woff2", "noto-sans-latin-700-normal.woff2")}
 #: Bidirectional classes of the characters the cut does not take from the Latin font: letters
 #: of a strong direction start a run of their own anyway.
 STRONG = {"L", "R", "AL"}
 DONOR_SUFFIX = "latn"
+#: The folder of the build cache (scripts.cache_dir) that keeps the cuts.
+CACHE_FOLDER = "pdf-fonts"
 #: Changes whenever the cut changes, so cached PDFs made with an older cut are made again.
 CUT_VERSION = "compose-dots-1"
 #: A letter is drawn with at most this many marks; more means the font is not one this cut understands.
@@ -318,16 +322,32 @@ def _cut(source: bytes, donor: bytes) -> bytes:
     return out.getvalue()
 
 
+def _font_ok(data: bytes) -> bool:
+    from fontTools.ttLib import TTFont
+    return "GSUB" in TTFont(io.BytesIO(data), lazy=True)
+
+
 def pdf_font(root: Path, name: str) -> bytes | None:
     """The PDF cut `name` (a key of ARABIC_PDF_FONTS) of the brand font in `root`, or None for another name.
 
-    Raises BuildError when a brand font file is missing or is not a font this cut understands
-    (WeasyPrint would otherwise drop the face silently and set the Arabic in a fallback font)."""
+    Kept in the build cache by the hash of its inputs (about a second per weight to make), and
+    in memory. Raises BuildError when a brand font file is missing or is not a font this cut
+    understands (WeasyPrint would otherwise drop the face silently and set the Arabic in a
+    fallback font)."""
+    from . import cache_dir
+    from .safety import atomic_write_bytes, read_cached
     if name not in ARABIC_PDF_FONTS:
         return None
     paths = [Path(root) / FONTS_DIR / file for file in ARABIC_PDF_FONTS[name]]
     try:
-        return _cut(*(path.read_bytes() for path in paths))
+        inputs = [path.read_bytes() for path in paths]
+        digest = hashlib.sha256(CUT_VERSION.encode() + b"".join(hashlib.sha256(data).digest() for data in inputs))
+        cached = cache_dir(root) / CACHE_FOLDER / f"{digest.hexdigest()}.ttf"
+        data = read_cached(cached, _font_ok)
+        if data is None:
+            data = _cut(*inputs)
+            atomic_write_bytes(cached, data)
+        return data
     except Exception as exc:  # a missing file, a broken font, or one with other tables than Noto Sans Arabic's
         raise BuildError([Problem(paths[0], None, f"cannot make the PDF cut {name} of this font and {paths[1].name} "
                                                   f"({type(exc).__name__}: {exc}); restore the Noto Sans Arabic and "

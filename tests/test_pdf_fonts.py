@@ -72,10 +72,18 @@ def test_the_cut_has_every_glyph_of_the_font_and_composites_of_dots(tmp_path):
     assert {ord(c) for c in ".,:;()0123456789"} <= set(cut.getBestCmap())  # from Noto Sans Latin
 
 
-def test_the_cut_is_the_same_bytes_every_time():
-    first = pdf_fonts.pdf_font(ROOT, "noto-sans-arabic-pdf-700.ttf")
+def test_the_cut_is_the_same_bytes_every_time_and_kept_in_the_cache(tmp_path, monkeypatch):
+    sources = [(ROOT / "brand/fonts" / file).read_bytes() for file in pdf_fonts.ARABIC_PDF_FONTS["noto-sans-arabic-pdf-700.ttf"]]
+    first = pdf_fonts._cut(*sources)
     pdf_fonts._cut.cache_clear()
+    assert pdf_fonts._cut(*sources) == first
+    monkeypatch.setenv("IPBES_SITE_CACHE", str(tmp_path))
     assert pdf_fonts.pdf_font(ROOT, "noto-sans-arabic-pdf-700.ttf") == first
+    [entry] = (tmp_path / pdf_fonts.CACHE_FOLDER).iterdir()
+    assert entry.read_bytes() == first
+    entry.write_bytes(b"broken")
+    assert pdf_fonts.pdf_font(ROOT, "noto-sans-arabic-pdf-700.ttf") == first
+    assert entry.read_bytes() == first
     assert pdf_fonts.pdf_font(ROOT, "other.ttf") is None
 
 
