@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from . import cache_dir, cards, csp, feeds, formatting, images, material_fixes, publications, sitemaps, tokens
+from . import cache_dir, cards, csp, feeds, formatting, images, material_fixes, pdf_fonts, publications, sitemaps, tokens
 from .chooser import write_root
 from .shared_assets import share_assets
 from .embeds.blocks import poster_colours
@@ -160,7 +160,8 @@ def finish_languages(root: Path, stage_root: Path, site: Path, manifests: dict[s
             material_fixes.patch_alternate_sitemap_fetch(site / lang)
         except material_fixes.MaterialChanged as exc:
             raise BuildError([Problem(site / lang, None, str(exc))])
-    problems: list[Problem] = []
+    # The Arabic PDFs' font cut, made once into the cache before the workers need it (WeasyPrint would drop a broken one silently).
+    problems: list[Problem] = pdf_fonts.problems(root) if any(job[2]["lang"] == "ar" for job in pdf_jobs) else []
     findings: list = []
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         started = time.perf_counter()

@@ -37,6 +37,7 @@ from .errors import BuildError, Problem
 from .i18n import N_, translations
 from .images import image_problem
 from .limits import quoted
+from . import pdf_fonts
 from .languages import language
 from .safety import atomic_copy, atomic_write_bytes, pdf_ok, read_cached
 
@@ -208,6 +209,11 @@ class PrintFetcher:
         import mimetypes
 
         import weasyprint
+
+        from .pdf_fonts import pdf_font
+        font = pdf_font(self.root, url[len(PRINT_ORIGIN + PDF_FONTS_PATH):]) if url.startswith(PRINT_ORIGIN + PDF_FONTS_PATH) else None
+        if font is not None:
+            return weasyprint.urls.URLFetcherResponse(url, font, {"Content-Type": "font/ttf"})
         path = self.path(url)
         if path is None:
             raise ValueError(f"{url} is not a file of the project that a publication may use")
@@ -236,6 +242,7 @@ def pdf_inputs_hash(document: str, root: Path, cover_image: Path) -> str:
     digest = hashlib.sha256(document.encode("utf-8"))
     digest.update(weasyprint.__version__.encode())
     digest.update(PDF_VARIANT.encode())
+    digest.update(pdf_fonts.CUT_VERSION.encode())
     files = [cover_image, Path(root) / "overrides" / "ipbes" / "publication.css"]
     files += sorted((Path(root) / "brand" / "logos").glob("*.svg")) + sorted((Path(root) / "brand" / "fonts").glob("*.woff2"))
     for path in files:
