@@ -112,7 +112,20 @@ def source_pages(root: Path, source_language: str = "en") -> list[str]:
     return sorted(p.relative_to(base).as_posix() for p in base.rglob("*.md"))
 
 
-def page_state(root: Path, lang: str, page: str, source_language: str = "en", use_git: bool | None = None) -> PageState:
+def _compare_with_commit(root: Path, source: Path, commit: str) -> tuple[bool, int, int, bool]:
+    """(commit known, commits since, lines changed, English text changed) for `source`
+    against `commit`: four git calls."""
+    if not commit_known(root, commit):
+        return False, 0, 0, False
+    commits, lines = english_changes(root, source, commit)
+    then = _git(root, "show", f"{commit}:{source.relative_to(root).as_posix()}").stdout
+    return True, commits, lines, content_hash(then) != content_hash(source.read_text(encoding="utf-8"))
+
+
+def page_state(root: Path, lang: str, page: str, source_language: str = "en", use_git: bool | None = None,
+               memo: dict | None = None) -> PageState:
+    """`memo`: answers of git shared by the languages of one run (translations of a page
+    usually record the same English commit), so each is asked once."""
     root = Path(root)
     source = root / "docs" / source_language / page
     target = root / "docs" / lang / page
@@ -130,10 +143,14 @@ def page_state(root: Path, lang: str, page: str, source_language: str = "en", us
     use_git = in_git(root) if use_git is None else use_git
     commit = record.get("source_commit")
     outdated = False
-    if use_git and commit and commit_known(root, commit):
-        state.commits_behind, state.lines_changed = english_changes(root, source, commit)
-        then = _git(root, "show", f"{commit}:{source.relative_to(root).as_posix()}").stdout
-        outdated = content_hash(then) != content_hash(source.read_text(encoding="utf-8"))
+    compared = None
+    if use_git and commit:
+        memo = {} if memo is None else memo
+        if (source, commit) not in memo:
+            memo[(source, commit)] = _compare_with_commit(root, source, commit)
+        compared = memo[(source, commit)]
+    if compared and compared[0]:
+        _, state.commits_behind, state.lines_changed, outdated = compared
         if not outdated:
             state.lines_changed = 0
     elif record.get("source_hash"):
@@ -170,7 +187,8 @@ def all_states(root: Path, languages: list[str], source_language: str = "en", ca
                 return load_states(key)
             except (OSError, ValueError, KeyError, TypeError):
                 key.unlink(missing_ok=True)
-    states = [page_state(root, lang, page, source_language, use_git)
+    memo: dict = {}
+    states = [page_state(root, lang, page, source_language, use_git, memo)
               for page in source_pages(root, source_language) for lang in languages if lang != source_language]
     if key is not None:
         try:
