@@ -176,7 +176,7 @@ def finish_site(root: Path, shared: SharedConfig, sources, manifests: dict, stag
     finish.write_feeds(staging, manifests)
     finish.write_sitemaps(staging, sources.versions, languages, shared.site_url, shared.source_language, root, manifests)
     finish.finish_root(root, staging, languages, shared.source_language, shared.site_url)
-    shared_assets = finish.share_assets(staging, languages, shared.site_url, jobs)
+    shared_assets = finish.share_assets(staging, languages, shared.site_url, jobs, cache_dir(root) / "shared-assets")
     report(f"Shared {shared_assets['files']} theme files across languages ({shared_assets['bytes_saved'] // 1000} kB fewer)")
     started = time.perf_counter()
     indexes = search.index_site(staging, languages, cache=cache_dir(root) / "search")

@@ -134,6 +134,16 @@ def _string_end(text: str, start: int) -> int:
 def css_references(css: str) -> list[tuple[int, int, str, str]]:
     """(start, end, url, kind) of every url() and @import in a stylesheet or a style attribute;
     kind 'url' spans the whole unquoted url(...) token, 'string' the quoted string."""
+    if len(css) < 256:
+        return _css_references(css)
+    key = "css:" + page_key(css)
+    if key not in _KNOWN:
+        _KNOWN[key] = [list(found) for found in _css_references(css)]
+    _USED.add(key)
+    return _KNOWN[key]
+
+
+def _css_references(css: str) -> list[tuple[int, int, str, str]]:
     starts = _line_starts(css)
     found: list[tuple[int, int, str, str]] = []
 
@@ -222,17 +232,26 @@ class _HtmlReferences(HTMLParser):
         self._raw = None
 
 
-def rewrite_html(text: str, rewrite, may_refer=None) -> str:
+def html_references(text: str, may_refer=None) -> tuple[list, list]:
+    """(attributes, blocks) of a page: every attribute value as (start, end, name, raw value
+    with its quotes), every <style> and JSON data block as (start, end, 'css' | 'json').
+    `may_refer(start tag text)`, if given, is false for tags whose attributes are not wanted."""
+    parser = _HtmlReferences(text, may_refer)
+    parser.feed(text)
+    parser.close()
+    return parser.attributes, parser.blocks
+
+
+def rewrite_html(text: str, rewrite, may_refer=None, references: tuple[list, list] | None = None) -> str:
     """`rewrite(url) -> new url or None` applied to every attribute value that is a URL
     (srcset candidates one by one), to url() in style attributes and <style>, and to the
     string values of JSON data blocks (Material's configuration names its search worker).
     `may_refer(start tag text)`, if given, is false for tags that cannot hold a reference
-    `rewrite` changes (their attributes are not read)."""
-    parser = _HtmlReferences(text, may_refer)
-    parser.feed(text)
-    parser.close()
+    `rewrite` changes (their attributes are not read); `references`: what `html_references`
+    found in this very text before (it is not parsed again)."""
+    attributes, blocks = references if references is not None else html_references(text, may_refer)
     edits = []
-    for start, end, name, raw in parser.attributes:
+    for start, end, name, raw in attributes:
         quote = raw[0] if raw[:1] in "'\"" else ""
         value = html.unescape(raw[1:-1] if quote else raw)
         if name in SRCSET_ATTRIBUTES:
@@ -250,7 +269,7 @@ def rewrite_html(text: str, rewrite, may_refer=None) -> str:
             new_value = rewrite(value)
         if new_value is not None:
             edits.append((start, end, (quote or '"') + html.escape(new_value, quote=True) + (quote or '"')))
-    for start, end, kind in parser.blocks:
+    for start, end, kind in blocks:
         body = text[start:end]
         if kind == "css":
             new_body = rewrite_css(body, rewrite)
@@ -312,14 +331,15 @@ def _one_per_folder_depth(site: Path, pages: list[Path]) -> list[Path]:
     return chosen
 
 
-def share_assets(site: Path, languages: list[str], site_url: str = "/", jobs: int = 1) -> dict:
+def share_assets(site: Path, languages: list[str], site_url: str = "/", jobs: int = 1, cache: Path | None = None) -> dict:
     """Moves the theme files that are the same in every language to `site/assets/`.
 
     `site_url`: the site's address (mkdocs.yml), to recognise absolute and root-relative
     references (the 404 pages use those). Returns {"moved": {lang-relative path: site path},
     "immutable": [URL paths under content-hashed names], "kept": [lang-relative paths that
     differ between languages], "files": number moved, "bytes_saved": bytes no longer duplicated}.
-    `jobs`: processes that rewrite the pages.
+    `jobs`: processes that rewrite the pages; `cache`: a folder where the references found in
+    each page are kept for the next build (only this build's pages: the file does not grow).
     Runs after every step that writes HTML referring to these files (the site root too)."""
     site = Path(site)
     where = _Site(site, site_url)
@@ -361,8 +381,12 @@ def share_assets(site: Path, languages: list[str], site_url: str = "/", jobs: in
     # language at one folder depth: one page of each is read for them (a large site has
     # thousands). A theme file named only in some page's own text is still moved and its
     # references rewritten, under its plain name rather than a hashed one.
+    known = _load_known(cache)
+    known.pop("version", None)
+    _remember(known)
     for page in _one_per_folder_depth(site, pages):
-        rewrite_html(page.read_text(encoding="utf-8"), collect(where.url_path(page)), _MAY_NAME_SHARED)
+        text = page.read_text(encoding="utf-8")
+        rewrite_html(text, collect(where.url_path(page)), references=_known_references(text)[1])
     for sheet in stylesheets:
         rewrite_css(sheet.read_text(encoding="utf-8"), collect(where.url_path(sheet)))
     pending = [rel for rel in shared if rel.endswith(".css")]
@@ -412,12 +436,15 @@ def share_assets(site: Path, languages: list[str], site_url: str = "/", jobs: in
 
     retarget = _Retarget(where, lang_of, target)
     chunks = [pages[start:start + PAGES_PER_TASK] for start in range(0, len(pages), PAGES_PER_TASK)]
-    if jobs > 1 and len(chunks) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            list(pool.map(retarget.pages, chunks))
+    found: dict[str, list] = {}
+    unknown = sum(1 for page in pages if page_key(page.read_text(encoding="utf-8")) not in known) if jobs > 1 else 0
+    if unknown > PAGES_PER_TASK and len(chunks) > 1:  # processes only pay off with pages to parse
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_remember, initargs=(known,)) as pool:
+            for part in pool.map(retarget.pages, chunks):
+                found.update(part)
     else:
         for chunk in chunks:
-            retarget.pages(chunk)
+            found.update(retarget.pages(chunk))
     for sheet in stylesheets:
         if not sheet.is_file():
             continue
@@ -425,6 +452,9 @@ def share_assets(site: Path, languages: list[str], site_url: str = "/", jobs: in
         changed = rewrite_css(text, retarget.visitor(where.url_path(sheet)))
         if changed != text:
             sheet.write_text(changed, encoding="utf-8")
+    found.update({key: _KNOWN[key] for key in _USED if key in _KNOWN})
+    _remember({})
+    _store_known(cache, found)
     for path in sorted(site.rglob("*")):
         if path.is_file() and path.suffix in (".js", ".css", ".mjs") and not path.name.startswith("."):
             data = path.read_bytes()
@@ -460,12 +490,64 @@ class _Retarget:
             return None
         return visit
 
-    def pages(self, pages: list[Path]) -> None:
+    def pages(self, pages: list[Path]) -> dict[str, list]:
+        """Rewrites `pages`; returns the references found in each (by `page_key`)."""
+        found = {}
         for page in pages:
             text = page.read_text(encoding="utf-8")
-            changed = rewrite_html(text, self.visitor(self.where.url_path(page)), _MAY_NAME_SHARED)
+            key, references = _known_references(text)
+            found[key] = references
+            changed = rewrite_html(text, self.visitor(self.where.url_path(page)), references=references)
             if changed != text:
                 page.write_text(changed, encoding="utf-8")
+        return found
+
+
+# Where each page's references are (html_references), by the page's content: the parse is
+# most of this step's time, and a page the engine wrote as before has them where they were.
+REFERENCES_FILE = "references.json"
+_KNOWN: dict[str, list] = {}
+_USED: set[str] = set()  # the stylesheets' entries this build read (pages' come back from the workers)
+
+
+def _remember(known: dict[str, list]) -> None:
+    global _KNOWN, _USED
+    _KNOWN, _USED = known, set()
+
+
+def page_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _known_references(text: str) -> tuple[str, list]:
+    key = page_key(text)
+    references = _KNOWN.get(key)
+    if references is None:
+        references = [list(part) for part in html_references(text, _MAY_NAME_SHARED)]
+    return key, references
+
+
+def _load_known(cache: Path | None) -> dict[str, list]:
+    if cache is None:
+        return {}
+    try:
+        known = json.loads((Path(cache) / REFERENCES_FILE).read_text(encoding="utf-8"))
+        return known if isinstance(known, dict) and known.get("version") == _KNOWN_VERSION else {}
+    except (OSError, ValueError):
+        return {}
+
+
+_KNOWN_VERSION = f"{HASH_LENGTH}-{_MAY_NAME_SHARED.__self__.pattern}"
+
+
+def _store_known(cache: Path | None, found: dict[str, list]) -> None:
+    if cache is None:
+        return
+    from .safety import atomic_write_bytes
+    try:
+        atomic_write_bytes(Path(cache) / REFERENCES_FILE, json.dumps({"version": _KNOWN_VERSION, **found}).encode("utf-8"))
+    except OSError:
+        pass
 
 
 def _map_name(data: bytes) -> str:

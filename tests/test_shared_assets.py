@@ -181,6 +181,45 @@ def test_a_file_that_differs_between_languages_stays_in_each(tmp_path):
     assert result["bytes_saved"] == len("a{color:black}")
 
 
+def _tiny_site(root: Path) -> None:
+    for lang in ("en", "fr"):
+        (root / lang / "assets" / "stylesheets").mkdir(parents=True)
+        (root / lang / "assets" / "stylesheets" / "main.css").write_text("a{color:black}", encoding="utf-8")
+        for page in ("index.html", "about/index.html"):
+            up = "../" if "/" in page else ""
+            (root / lang / page).parent.mkdir(parents=True, exist_ok=True)
+            (root / lang / page).write_text(f'<link rel="stylesheet" href="{up}assets/stylesheets/main.css">'
+                                            f'<p title="x &amp; y">assets/stylesheets/main.css</p>', encoding="utf-8")
+
+
+def test_references_kept_from_the_last_build_give_the_same_site(tmp_path, monkeypatch):
+    import scripts.shared_assets as module
+    cache = tmp_path / "cache"
+    for name in ("plain", "first", "second"):
+        _tiny_site(tmp_path / name)
+    share_assets(tmp_path / "plain", ["en", "fr"], "https://example.org/")
+    share_assets(tmp_path / "first", ["en", "fr"], "https://example.org/", cache=cache)
+    assert (cache / module.REFERENCES_FILE).is_file()
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("a page the last build saw was parsed again")
+
+    monkeypatch.setattr(module, "html_references", no_parse)
+    share_assets(tmp_path / "second", ["en", "fr"], "https://example.org/", cache=cache)
+    pages = sorted(p.relative_to(tmp_path / "plain") for p in (tmp_path / "plain").rglob("*.html"))
+    for rel in pages:
+        expected = (tmp_path / "plain" / rel).read_text(encoding="utf-8")
+        assert "../../assets/stylesheets/main." in expected or "../assets/stylesheets/main." in expected
+        assert (tmp_path / "second" / rel).read_text(encoding="utf-8") == expected
+    # A damaged cache file is read as empty: pages are parsed again, never a failure.
+    monkeypatch.undo()
+    (cache / module.REFERENCES_FILE).write_text("{not json", encoding="utf-8")
+    _tiny_site(tmp_path / "third")
+    share_assets(tmp_path / "third", ["en", "fr"], "https://example.org/", cache=cache)
+    assert (tmp_path / "third" / "fr" / "about" / "index.html").read_text(encoding="utf-8") == \
+        (tmp_path / "plain" / "fr" / "about" / "index.html").read_text(encoding="utf-8")
+
+
 # ---------------------------------------------------------------- real Chromium
 
 @pytest.fixture(scope="module")
