@@ -238,9 +238,9 @@ def _sfnt(path: str, mtime_ns: int) -> bytes:
 
 
 def pdf_inputs_hash(document: str, root: Path, cover_image: Path) -> str:
-    import weasyprint
+    from importlib.metadata import version
     digest = hashlib.sha256(document.encode("utf-8"))
-    digest.update(weasyprint.__version__.encode())
+    digest.update(version("weasyprint").encode())  # not an import of WeasyPrint: 0.6 s a process when the PDF is cached
     digest.update(PDF_VARIANT.encode())
     digest.update(pdf_fonts.CUT_VERSION.encode())
     files = [cover_image, Path(root) / "overrides" / "ipbes" / "publication.css"]
