@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import (assessments, content, embargo_contract, engine, finish, i18n, pages, publications, safety, search, stage,
+from . import (assessments, content, embargo_contract, engine, finish, i18n, pages, pdf_fonts, publications, safety, search, stage,
                tokens, videos)
 from . import cache_dir
 from .brand.run import run_checks
@@ -111,6 +111,8 @@ def _build(root: Path, out: Path, shared: SharedConfig, languages: list[str], jo
             # staging and the engine, so no core waits idle at the end.
             brand_sources = side.submit(check_brand_sources, root)
             pruned = side.submit(safety.prune_versions, out)
+            # The Arabic PDFs' font cut (a second or two the first time, then cached).
+            pdf_fonts_made = side.submit(pdf_fonts.problems, root) if "ar" in languages and not engine_only else None
             started = time.perf_counter()
             sources = stage.read_sources(root, shared, clock)
             problems = stage.check_staging(sources)
@@ -127,6 +129,8 @@ def _build(root: Path, out: Path, shared: SharedConfig, languages: list[str], jo
                 raise BuildError(problems)
             source_findings, seconds = brand_sources.result()
             pruned.result()
+            if pdf_fonts_made is not None and pdf_fonts_made.result():
+                raise BuildError(pdf_fonts_made.result())
         report(f"Brand rules on the sources checked beside the build in {seconds:.1f} s")
         if engine_only:
             safety.publish(staging, out, prune=False)
