@@ -182,13 +182,39 @@ def _type_name(expected) -> str:
 
 def check_pages(docs_root: Path, languages: list[str], templates: set[str], assessment_keys: set[str] = frozenset()) -> list[Problem]:
     problems = []
+    context = (frozenset(templates), frozenset(assessment_keys))
     for lang in languages:
         for path in sorted((Path(docs_root) / lang).rglob("*.md")):
-            problems += cap_problems(_check_page(Path(docs_root), lang, path, templates, assessment_keys))
+            problems += cap_problems(_checked_page(Path(docs_root), lang, path, context))
     return problems
 
 
-def _check_page(docs_root: Path, lang: str, path: Path, templates: set[str], assessment_keys: set[str]) -> list[Problem]:
+# A page's problems by its file's version: the preview checks the sources again after every
+# save, and a page that was not saved need not be read again (1,800 pages take seconds).
+_PAGE_PROBLEMS: dict[tuple, list[Problem]] = {}
+PAGE_PROBLEMS_KEPT = 20_000
+
+
+def _checked_page(docs_root: Path, lang: str, path: Path, context: tuple) -> list[Problem]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return _check_page(docs_root, lang, path, set(context[0]), set(context[1]))
+    key = (str(docs_root), lang, str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino, context)
+    if key in _PAGE_PROBLEMS:
+        return list(_PAGE_PROBLEMS[key])
+    others: list = []
+    problems = _check_page(docs_root, lang, path, set(context[0]), set(context[1]), others)
+    if not others:  # a fact sheet's cover image may appear or go without the page being saved
+        if len(_PAGE_PROBLEMS) >= PAGE_PROBLEMS_KEPT:
+            _PAGE_PROBLEMS.clear()
+        _PAGE_PROBLEMS[key] = list(problems)
+    return problems
+
+
+def _check_page(docs_root: Path, lang: str, path: Path, templates: set[str], assessment_keys: set[str],
+                reads_other_files: list | None = None) -> list[Problem]:
+    """`reads_other_files`: appended to when the answer depends on files besides the page."""
     text, unreadable = read_page(path)
     if unreadable:
         return [unreadable]
@@ -223,6 +249,8 @@ def _check_page(docs_root: Path, lang: str, path: Path, templates: set[str], ass
         if not isinstance(key, str):
             problems.append(Problem(path, 2, "a fact sheet needs 'assessment: <key>' naming its assessment in data/assessments.yml"))
         problems += cover_problems(docs_root.parent, path, meta.get("cover_image"), lines.get("cover_image", 2))
+        if reads_other_files is not None:
+            reads_other_files.append("cover_image")
         problems += figure_problems(path, meta.get("key_figures"), lines.get("key_figures", 2))
     return problems
 

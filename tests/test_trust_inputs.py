@@ -180,6 +180,24 @@ def test_a_page_over_the_size_limit_is_refused_unread(tmp_path):
         f"{page}: the page is {page.stat().st_size:,} bytes, over the limit of {limits.MAX_PAGE_BYTES:,}; split it into several pages"]
 
 
+def test_checks_of_a_page_are_kept_until_it_is_saved_and_a_cover_is_looked_for_every_time(tmp_path):
+    """The preview checks every page after each save; a page's answer is kept by its file's
+    version, never past a save, and a fact sheet's cover image is looked for every time."""
+    page = write(tmp_path / "docs/en/p.md", "---\ntitle: T\n---\n# T\n\n<a onclick=x>hi</a>\n")
+    first = messages(content.check_pages(tmp_path / "docs", ["en"], {"main.html"}))
+    assert len(first) == 1 and "onclick" in first[0]
+    assert messages(content.check_pages(tmp_path / "docs", ["en"], {"main.html"})) == first
+    write(page, "---\ntitle: T\n---\n# T\n\n<a title=x>hi</a>\n")
+    assert messages(content.check_pages(tmp_path / "docs", ["en"], {"main.html"})) == []
+    sheet = write(tmp_path / "docs/en/factsheets/a.md", "---\ntitle: A\ntemplate: factsheet.html\nassessment: a\n"
+                                                           "cover_image: covers/a.jpg\n---\n# A\n")
+    missing = messages(content.check_pages(tmp_path / "docs", ["en"], {"main.html", "factsheet.html"}, {"a"}))
+    assert missing == [f"{sheet}:5: cover image 'covers/a.jpg' does not exist under docs/media/; add the file or fix the path"]
+    (tmp_path / "docs/media/covers").mkdir(parents=True)
+    Image.new("RGB", (40, 30), "white").save(tmp_path / "docs/media/covers/a.jpg")
+    assert messages(content.check_pages(tmp_path / "docs", ["en"], {"main.html", "factsheet.html"}, {"a"})) == []
+
+
 def test_a_page_that_is_not_utf8_is_a_problem(tmp_path):
     page = tmp_path / "docs/en/p.md"
     page.parent.mkdir(parents=True)
