@@ -206,7 +206,10 @@ def prune_versions(out: Path, kept: int = VERSIONS_KEPT) -> None:
     """Removes the published versions of `out` older than the newest `kept`, and only
     folders a build wrote. A build calls it at its start, beside its other work, rather than
     after its swap: removing a large site's files takes seconds the reader gains nothing from."""
-    for _, old in _versions(_absolute(out))[:-kept]:
+    out = _absolute(out)
+    if not out.parent.is_dir():  # a first build into a new folder
+        return
+    for _, old in _versions(out)[:-kept]:
         if is_previous_output(old):
             shutil.rmtree(old, ignore_errors=True)
 
