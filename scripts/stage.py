@@ -296,15 +296,24 @@ def _text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _escaped(value):
-    """Every string the templates print, HTML-escaped once here: templates print as is."""
+def _escaped(value, seen: dict | None = None):
+    """Every string the templates print, HTML-escaped once here: templates print as is.
+    A mapping or list met twice (a page's hreflang entries are its alternates) stays one
+    object, so the staged front matter names it once (a YAML alias) and the engine parses
+    it once."""
     if isinstance(value, str):
         return _text(value)
-    if isinstance(value, dict):
-        return {k: _escaped(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_escaped(v) for v in value]
-    return value
+    if not isinstance(value, (dict, list, tuple)):
+        return value
+    seen = {} if seen is None else seen
+    if id(value) not in seen:
+        if isinstance(value, dict):
+            seen[id(value)] = escaped = {}
+            escaped.update((k, _escaped(v, seen)) for k, v in value.items())
+        else:
+            seen[id(value)] = escaped = []
+            escaped.extend(_escaped(v, seen) for v in value)
+    return seen[id(value)]
 
 
 def _alternates(src: Sources, rel: str, lang: str, generated_rel: bool = True) -> dict:
