@@ -15,8 +15,10 @@ no line numbers, so a broken link's line is found afterwards in the source by it
 
 Python-Markdown looks for the closing bracket of every `[` and `](`: unclosed or deeply
 nested brackets cost time quadratic in their number (8,000 `[` take 10 s, in the engine
-too). Each page's bracket work is measured first, in linear time, and a page over
-MAX_BRACKET_WORK is reported instead of parsed, so the build stops before the engine hangs.
+too); it rebuilds a paragraph's text for each link or mark it replaces; it reads nested
+lists and quotes by recursion. So each page is measured first, in linear time, and a page
+over MAX_BRACKET_WORK, MAX_INLINE_WORK or MAX_NESTING is reported instead of parsed: the
+build stops before the engine would spend minutes on it.
 """
 from __future__ import annotations
 
@@ -37,10 +39,12 @@ from markdown.util import AMP_SUBSTITUTE
 
 from .content import FRONT_MATTER
 from .errors import Problem
-from .limits import MAX_FINDINGS_PER_RULE, MAX_PAGE_BYTES, more_of_the_same, quoted
+from .limits import MAX_FINDINGS_PER_RULE, MAX_NESTING, MAX_PAGE_BYTES, more_of_the_same, quoted
 from .mdlines import lines_outside_code
 
 MAX_BRACKET_WORK = 1_000_000  # characters Python-Markdown scans for closing brackets in one page (about 0.3 s)
+MAX_INLINE_WORK = 5_000_000_000  # marks (links, emphasis, code, entities) times the length of their paragraph (about 1 s)
+INLINE_MARKS = re.compile(r"[\[`*_&<]")
 MAX_IDS_SHOWN = 12            # heading ids listed when an anchor is not found
 ENGINE_BUILTINS = ("toc", "tables", "fenced_code")  # MkDocs loads these before the configured extensions
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -122,11 +126,24 @@ def _matches(text: str, opener: str, closer: str) -> Iterator[tuple[int, int]]:
 def bracket_work(body: str) -> tuple[int, int]:
     """The characters Python-Markdown scans for closing brackets, block by block (blocks
     end at blank lines), and the body line where the costliest block starts."""
-    worst, total = (0, 1), 0
+    return _work(body)[0::2]
+
+
+def inline_work(body: str) -> tuple[int, int]:
+    """Python-Markdown rebuilds a paragraph's text for each mark it replaces: the marks of
+    each block times its length, and the body line where the costliest block starts."""
+    return _work(body)[1:]
+
+
+def _work(body: str) -> tuple[int, int, int]:
+    worst, total, inline, worst_inline = (0, 1), 0, 0, (0, 1)
     lines = body.split("\n")
     block: list[str] = []
     start = 1
     for number, line in list(lines_outside_code(lines)) + [(len(lines) + 1, "")]:
+        prefix = line[:len(line) - len(line.lstrip(" \t>"))]
+        if prefix.count(">") + (prefix.count(" ") + 4 * prefix.count("\t")) // 4 > MAX_NESTING:
+            return 0, 0, -number
         if line.strip():
             if not block:
                 start = number
@@ -139,18 +156,27 @@ def bracket_work(body: str) -> tuple[int, int]:
                 work += sum(end - begin for begin, end in _matches(text, "(", ")") if text[begin - 1:begin] == "]")
             total += work
             worst = max(worst, (work, start))
+            rebuilds = len(INLINE_MARKS.findall(text)) * len(text)
+            inline += rebuilds
+            worst_inline = max(worst_inline, (rebuilds, start))
             block = []
-    return total, worst[1]
+    return total, inline, (worst if total > MAX_BRACKET_WORK else worst_inline)[1]
 
 
 def parse(md: Markdown, body: str) -> Parsed:
     if len(body.encode("utf-8")) > MAX_PAGE_BYTES:
         return Parsed(refused=(1, f"the page is over {MAX_PAGE_BYTES:,} bytes; split it into several pages"))
-    work, line = bracket_work(body)
+    work, inline, line = _work(body)
+    if line < 0:
+        return Parsed(refused=(-line, f"lists or quotes are nested more than {MAX_NESTING} deep here; nest them less"))
     if work > MAX_BRACKET_WORK:
         return Parsed(refused=(line, f"brackets '[' or '(' from this line on are left open or nested so deep that reading "
                                      f"them takes {work:,} steps, over the limit of {MAX_BRACKET_WORK:,}; close each "
                                      "bracket, or write a bracket that is text as '\\[' or '\\('"))
+    if inline > MAX_INLINE_WORK:
+        return Parsed(refused=(line, f"the paragraph from this line on has so many links or marks for its length that reading "
+                                     f"it takes {inline:,} steps, over the limit of {MAX_INLINE_WORK:,}; split it into "
+                                     "paragraphs (blank lines between them) or pages"))
     md.reset()
     try:
         md.convert(body)
@@ -291,7 +317,8 @@ def _check(tree: _Tree, rel: str, url: str, cache: dict[str, Parsed]):
         kind = "page" if target.endswith(".md") else "file"
         same = sorted(f for f in tree.files if posixpath.splitext(f)[1] == posixpath.splitext(target)[1])
         close = difflib.get_close_matches(target, same, n=1, cutoff=SUGGESTION_CUTOFF)
-        hint = f" (did you mean '{posixpath.relpath(close[0], posixpath.dirname(rel) or '.')}'?)" if close else ""
+        better = ("/" + close[0] if url.startswith("/") else posixpath.relpath(close[0], posixpath.dirname(rel) or ".")) if close else ""
+        hint = f" (did you mean '{better}'?)" if close else ""
         fix = "fix the path or create the page" if kind == "page" else "fix the path or add the file"
         return f"link to '{quoted(url)}', a {kind} that does not exist{hint}", fix
     return missing
