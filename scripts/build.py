@@ -20,8 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import (assessments, content, embargo_contract, engine, finish, i18n, pages, pdf_fonts, publications, safety, search, stage,
-               tokens, videos)
+from . import (assessments, content, embargo_contract, engine, finish, i18n, links, pages, pdf_fonts, publications, safety,
+               search, stage, tokens, videos)
 from . import cache_dir
 from .brand.run import run_checks
 from .embargo import build_clock
@@ -120,7 +120,10 @@ def _build(root: Path, out: Path, shared: SharedConfig, languages: list[str], jo
                 raise BuildError(problems)
             stage_root = root / ".build" / "stage"
             manifests = {lang: stage.stage_language(sources, lang, stage_root / lang, staging / lang) for lang in languages}
-            report(f"Staged {len(languages)} languages in {time.perf_counter() - started:.1f} s")
+            problems = links.check_links({lang: stage_root / lang for lang in languages})
+            if problems:
+                raise BuildError(problems)
+            report(f"Staged {len(languages)} languages and checked their links in {time.perf_counter() - started:.1f} s")
             report(f"Building {len(languages)} languages ({', '.join(languages)}), {workers} at a time...")
             problems = engine.build_languages({lang: stage_root / lang for lang in languages},
                                               {lang: staging / lang for lang in languages}, workers, report,
@@ -161,6 +164,9 @@ def stage_only(root: Path, languages: list[str] | None = None, now: str | None =
     stage_root = root / ".build" / "stage"
     for lang in languages:
         stage.stage_language(sources, lang, stage_root / lang, root / "site" / lang)
+    problems = links.check_links({lang: stage_root / lang for lang in languages})
+    if problems:
+        raise BuildError(problems)
     return [stage_root / lang / "mkdocs.yml" for lang in languages]
 
 

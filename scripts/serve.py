@@ -14,7 +14,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import stage, translations
+from . import links, stage, translations
 from .build import check_sources
 from .embargo import build_clock
 from .errors import BuildError, Problem
@@ -65,7 +65,7 @@ class Preview:
             stage.stage_language(sources, self.lang, self.out, self.site)
         except BuildError as exc:
             return exc.problems
-        return []
+        return links.check_links({self.lang: self.out})  # staged all the same: the preview shows the page
 
     def _states(self, changed: set[str] | None):
         """Translation states, again only for the pages whose files changed (git is slow)."""

@@ -49,6 +49,7 @@ SEARCH_KINDS = {"fact sheet": "factsheet", "news post": "news", "home page": "pa
 FEED_TITLE = N_("IPBES news")
 MEDIA_TYPES = publications.RASTER_TYPES | {".svg", ".vtt", ".mp4", ".webm", ".mp3", ".ogg", ".pdf"}
 ENGINE_PLUGINS = ("search", "blog")
+LINKS_CHECKED_BEFORE_THE_ENGINE = {"not_found": "ignore", "anchors": "ignore", "unrecognized_links": "ignore"}
 
 
 @dataclass
@@ -766,6 +767,12 @@ def staged_config(src: Sources, lang: str, out: Path, site_dir: Path, fallbacks:
     ipbes["contributors"] = [{"title": _text(titles[rel]), "url": pages.page_url(rel),
                               "lang": src.source_language if rel in fallbacks else None} for rel in contributors if rel in titles]
     data["strict"] = bool(shared.data.get("strict", True))
+    # scripts/links.py checked every link and anchor of the staged tree before the engine;
+    # the engine's own checks would report them again, per language (nested `links:` wins
+    # over the shared file's flat keys; its nav checks stay on).
+    validation = dict(data.get("validation") or {})
+    validation["links"] = {**(validation.get("links") or {}), **LINKS_CHECKED_BEFORE_THE_ENGINE}
+    data["validation"] = validation
     return data
 
 

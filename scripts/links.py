@@ -1,0 +1,372 @@
+"""Links and anchors checked on the staged trees, each problem reported once with its source line.
+
+MkDocs checked them inside the engine, one language at a time, in English messages that
+engine.py had to map back to a source line by searching the text; an English page staged
+as the fallback of five languages gave six copies of each problem. Here every staged tree
+(.build/stage/<lang>/docs/, exactly what the engine gets) is checked before the engine
+runs, and a problem is keyed by the file an editor fixes (the manifest's `source`), so it
+is reported once, naming the languages only where it is not broken in all of them.
+
+Links are found the way the engine finds them: Python-Markdown with the staged extensions
+(code spans and blocks are not links; reference links, footnotes, attr_list ids and
+md_in_html are what the site makes of them), then resolved the way MkDocs 1.6 resolves
+them (relative to the page, `/...` relative to docs/). Python-Markdown's element tree has
+no line numbers, so a broken link's line is found afterwards in the source by its text.
+
+Python-Markdown looks for the closing bracket of every `[` and `](`: unclosed or deeply
+nested brackets cost time quadratic in their number (8,000 `[` take 10 s, in the engine
+too); it rebuilds a paragraph's text for each link or mark it replaces; it reads nested
+lists and quotes by recursion. So each page is measured first, in linear time, and a page
+over MAX_BRACKET_WORK, MAX_INLINE_WORK or MAX_NESTING is reported instead of parsed: the
+build stops before the engine would spend minutes on it.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+from markdown import Markdown
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
+
+from .content import FRONT_MATTER
+from .errors import Problem
+from .limits import MAX_FINDINGS_PER_RULE, MAX_NESTING, MAX_PAGE_BYTES, more_of_the_same, quoted
+from .mdlines import lines_outside_code
+
+MAX_BRACKET_WORK = 1_000_000  # characters Python-Markdown scans for closing brackets in one page (about 0.3 s)
+MAX_INLINE_WORK = 5_000_000_000  # marks (links, emphasis, code, entities) times the length of their paragraph (about 1 s)
+INLINE_MARKS = re.compile(r"[\[`*_&<]")
+MAX_IDS_SHOWN = 12            # heading ids listed when an anchor is not found
+ENGINE_BUILTINS = ("toc", "tables", "fenced_code")  # MkDocs loads these before the configured extensions
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+SUGGESTION_CUTOFF = 0.8
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What one page body gives the check: its links, the ids in it, its headings' ids."""
+    links: tuple[str, ...] = ()
+    ids: frozenset[str] = frozenset()
+    headings: tuple[str, ...] = ()
+    refused: tuple[int, str] | None = None  # (line of the body, why) when the body was not parsed
+
+
+class _Collect(Treeprocessor):
+    """Runs after toc and attr_list: every link, image and id the engine's tree will have."""
+
+    def run(self, root):
+        links, ids, headings = [], set(), []
+        for element in root.iter():
+            if element.tag == "a" and element.get("href") is not None:
+                links.append(element.get("href"))
+            elif element.tag == "img" and element.get("src") is not None:
+                links.append(element.get("src"))
+            if element.get("id"):
+                ids.add(element.get("id"))
+                if element.tag in HEADINGS:
+                    headings.append(element.get("id"))
+            if element.tag == "a" and element.get("name"):
+                ids.add(element.get("name"))
+        self.found = (links, ids, headings)
+
+
+class _RawIds(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for key, value in attrs:
+            if value and (key == "id" or (key == "name" and tag == "a")):
+                self.ids.add(value)
+
+
+def markdown_for(stage: Path) -> Markdown:
+    """A Markdown converter with the staged configuration's extensions, as the engine loads them."""
+    config = yaml.safe_load((Path(stage) / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    names, options = [], {}
+    for entry in config.get("markdown_extensions") or []:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        names.append(name)
+        if isinstance(entry, dict) and isinstance(entry[name], dict):
+            options[name] = dict(entry[name])
+    if isinstance(options.get("scripts.embeds.blocks", {}).get("root"), str):
+        options["scripts.embeds.blocks"]["root"] = str((Path(stage) / options["scripts.embeds.blocks"]["root"]).resolve())
+    names = [n for n in ENGINE_BUILTINS if n not in names] + names
+    md = Markdown(extensions=names, extension_configs=options)
+    md.treeprocessors.register(_Collect(md), "ipbes_links", 1)
+    return md
+
+
+def _matches(text: str, opener: str, closer: str) -> Iterator[tuple[int, int]]:
+    """(position of each unescaped `opener`, position of its closer or len(text)), in one pass."""
+    stack, escaped = [], False
+    for index, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == opener:
+            stack.append(index)
+        elif char == closer and stack:
+            yield stack.pop(), index
+    for index in stack:
+        yield index, len(text)
+
+
+def bracket_work(body: str) -> tuple[int, int]:
+    """The characters Python-Markdown scans for closing brackets, block by block (blocks
+    end at blank lines), and the body line where the costliest block starts."""
+    return _work(body)[0::2]
+
+
+def inline_work(body: str) -> tuple[int, int]:
+    """Python-Markdown rebuilds a paragraph's text for each mark it replaces: the marks of
+    each block times its length, and the body line where the costliest block starts."""
+    return _work(body)[1:]
+
+
+def _work(body: str) -> tuple[int, int, int]:
+    worst, total, inline, worst_inline = (0, 1), 0, 0, (0, 1)
+    lines = body.split("\n")
+    block: list[str] = []
+    start = 1
+    for number, line in list(lines_outside_code(lines)) + [(len(lines) + 1, "")]:
+        prefix = line[:len(line) - len(line.lstrip(" \t>"))]
+        if prefix.count(">") + (prefix.count(" ") + 4 * prefix.count("\t")) // 4 > MAX_NESTING:
+            return 0, 0, -number
+        if line.strip():
+            if not block:
+                start = number
+            block.append(line)
+            continue
+        if block:
+            text = "\n".join(block)
+            work = sum(end - begin for begin, end in _matches(text, "[", "]"))
+            if "](" in text:
+                work += sum(end - begin for begin, end in _matches(text, "(", ")") if text[begin - 1:begin] == "]")
+            total += work
+            worst = max(worst, (work, start))
+            rebuilds = len(INLINE_MARKS.findall(text)) * len(text)
+            inline += rebuilds
+            worst_inline = max(worst_inline, (rebuilds, start))
+            block = []
+    return total, inline, (worst if total > MAX_BRACKET_WORK else worst_inline)[1]
+
+
+def parse(md: Markdown, body: str) -> Parsed:
+    if len(body.encode("utf-8")) > MAX_PAGE_BYTES:
+        return Parsed(refused=(1, f"the page is over {MAX_PAGE_BYTES:,} bytes; split it into several pages"))
+    work, inline, line = _work(body)
+    if line < 0:
+        return Parsed(refused=(-line, f"lists or quotes are nested more than {MAX_NESTING} deep here; nest them less"))
+    if work > MAX_BRACKET_WORK:
+        return Parsed(refused=(line, f"brackets '[' or '(' from this line on are left open or nested so deep that reading "
+                                     f"them takes {work:,} steps, over the limit of {MAX_BRACKET_WORK:,}; close each "
+                                     "bracket, or write a bracket that is text as '\\[' or '\\('"))
+    if inline > MAX_INLINE_WORK:
+        return Parsed(refused=(line, f"the paragraph from this line on has so many links or marks for its length that reading "
+                                     f"it takes {inline:,} steps, over the limit of {MAX_INLINE_WORK:,}; split it into "
+                                     "paragraphs (blank lines between them) or pages"))
+    md.reset()
+    try:
+        md.convert(body)
+    except RecursionError:
+        return Parsed(refused=(1, "lists, quotes or emphasis are nested too deeply to read; nest them less"))
+    except Exception as exc:  # an extension's failure on odd input: a problem, not a traceback
+        return Parsed(refused=(1, f"cannot read the page as Markdown ({quoted(exc)}); fix the markup near the link"))
+    links, ids, headings = getattr(md.treeprocessors["ipbes_links"], "found", ([], set(), []))
+    raw = _RawIds()
+    for block in md.htmlStash.rawHtmlBlocks:
+        if isinstance(block, str):
+            raw.feed(block)
+    raw.close()
+    return Parsed(tuple(links), frozenset(ids | raw.ids), tuple(headings))
+
+
+@dataclass
+class _Tree:
+    """One staged language: its files, and the pages' bodies and sources (manifest.json)."""
+    lang: str
+    docs: Path
+    files: set[str]
+    pages: dict[str, dict]
+    md: Markdown
+    parsed: dict[str, Parsed] = field(default_factory=dict)
+
+
+def _body(path: Path) -> str:
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    match = FRONT_MATTER.match(text)
+    return text[match.end():] if match else text
+
+
+@dataclass
+class _Found:
+    what: str
+    fix: str
+    langs: list[str] = field(default_factory=list)
+
+
+def check_links(stages: dict[str, Path]) -> list[Problem]:
+    """Every link and anchor of every staged language (`stages`: lang -> .build/stage/<lang>),
+    as problems in the source files, each reported once."""
+    cache: dict[str, Parsed] = {}
+    found: dict[tuple[str, str], _Found] = {}
+    shown_in: dict[str, list[str]] = {}
+    overflow: dict[str, int] = {}
+    per_source: dict[str, int] = {}
+    refused: dict[str, tuple[int, str]] = {}
+    problems: list[Problem] = []
+    for lang, stage in stages.items():
+        stage = Path(stage)
+        manifest = json.loads((stage / "manifest.json").read_text(encoding="utf-8"))
+        docs = stage / "docs"
+        try:
+            md = markdown_for(stage)
+        except Exception as exc:
+            problems.append(Problem(stage / "mkdocs.yml", None, f"cannot load the Markdown extensions to check links "
+                                    f"({quoted(exc)}); this is a bug in the build, not in your content: report it"))
+            continue
+        files = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
+        tree = _Tree(lang, docs, files, manifest["pages"], md)
+        for rel in sorted(tree.pages):
+            source = tree.pages[rel]["source"]
+            shown_in.setdefault(source, []).append(lang)
+            parsed = _parsed(tree, rel, cache)
+            if parsed.refused:
+                refused.setdefault(source, parsed.refused)
+                continue
+            for url in dict.fromkeys(parsed.links):
+                outcome = _check(tree, rel, url, cache)
+                if outcome is None:
+                    continue
+                key = (source, url)
+                if key not in found:
+                    if per_source.get(source, 0) >= MAX_FINDINGS_PER_RULE:
+                        overflow[source] = overflow.get(source, 0) + 1
+                        continue
+                    per_source[source] = per_source.get(source, 0) + 1
+                    found[key] = _Found(*outcome())
+                found[key].langs.append(lang)
+    for source, (line, message) in refused.items():
+        problems.append(Problem(Path(source), _source_line(Path(source), line), f"cannot check the links of this page: {message}"))
+    lines: dict[str, tuple[list[str], int]] = {}
+    for (source, url), item in found.items():
+        if source not in lines:
+            lines[source] = _source_text(Path(source))
+        text, offset = lines[source]
+        where = find_lines(text, offset, url)
+        also = f" (also on line{'s' if len(where) > 2 else ''} {', '.join(map(str, where[1:]))})" if len(where) > 1 else ""
+        langs = shown_in[source]
+        note = f" in the {', '.join(item.langs)} site{'s' if len(item.langs) > 1 else ''}" if len(langs) > 1 and item.langs != langs else ""
+        problems.append(Problem(Path(source), where[0] if where else None, f"{item.what}{note}{also}; {item.fix}"))
+    for source, count in overflow.items():
+        problems.append(Problem(Path(source), None, more_of_the_same(count)))
+    return sorted(problems, key=lambda p: (str(p.file), p.line or 0, p.message))
+
+
+def _parsed(tree: _Tree, rel: str, cache: dict[str, Parsed]) -> Parsed:
+    if rel not in tree.parsed:
+        body = _body(tree.docs / rel)
+        key = f"{tree.lang}\0{body}" if "/// " in body else body  # embeds render in the page's language
+        if key not in cache:
+            cache[key] = parse(tree.md, body)
+        tree.parsed[rel] = cache[key]
+    return tree.parsed[rel]
+
+
+def _check(tree: _Tree, rel: str, url: str, cache: dict[str, Parsed]):
+    """None when the link lands, else a function making (what is wrong, how to fix it):
+    built only for a problem's first language, so a page of many broken links costs little."""
+    try:
+        scheme, netloc, path, _query, anchor = urlsplit(url)
+    except ValueError:
+        return lambda: (f"link '{quoted(url)}' is not a valid address", "correct it")
+    if scheme or netloc or AMP_SUBSTITUTE in url:
+        return None
+    if not path:
+        return _anchor_outcome(tree, rel, rel, url, anchor, cache) if anchor else None
+    path = unquote(path)
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path).lstrip("/"))
+    if target == ".." or target.startswith("../"):
+        return lambda: (f"link '{quoted(url)}' leads outside this language's pages",
+                        "link a page or file inside docs/<lang>/, or a shared file as '/media/...'")
+    if target in tree.files:
+        if anchor and target.endswith(".md"):
+            return _anchor_outcome(tree, rel, target, url, anchor, cache)
+        return None
+    if not posixpath.splitext(path)[1]:
+        def unrecognised():
+            guess = next((g for g in (f"{target}.md", posixpath.join(target, "index.md")) if g in tree.files), None)
+            hint = f" ('{posixpath.relpath(guess, posixpath.dirname(rel) or '.')}')" if guess else ""
+            return (f"link '{quoted(url)}' is neither a page nor a file",
+                    f"link the page's Markdown file{hint}, as the site's links are made from files")
+        return unrecognised
+
+    def missing():
+        kind = "page" if target.endswith(".md") else "file"
+        same = sorted(f for f in tree.files if posixpath.splitext(f)[1] == posixpath.splitext(target)[1])
+        close = difflib.get_close_matches(target, same, n=1, cutoff=SUGGESTION_CUTOFF)
+        better = ("/" + close[0] if url.startswith("/") else posixpath.relpath(close[0], posixpath.dirname(rel) or ".")) if close else ""
+        hint = f" (did you mean '{better}'?)" if close else ""
+        fix = "fix the path or create the page" if kind == "page" else "fix the path or add the file"
+        return f"link to '{quoted(url)}', a {kind} that does not exist{hint}", fix
+    return missing
+
+
+def _anchor_outcome(tree: _Tree, rel: str, target: str, url: str, anchor: str, cache: dict[str, Parsed]):
+    parsed = _parsed(tree, target, cache)
+    if parsed.refused or anchor in parsed.ids or unquote(anchor) in parsed.ids:
+        return None
+
+    def missing():
+        shown = ", ".join(quoted(h) for h in parsed.headings[:MAX_IDS_SHOWN]) or "none"
+        if len(parsed.headings) > MAX_IDS_SHOWN:
+            shown += f", … ({len(parsed.headings)} in all)"
+        where = "on this page" if target == rel else f"in '{quoted(posixpath.relpath(target, posixpath.dirname(rel) or '.'))}'"
+        return (f"anchor '#{quoted(anchor)}' not found {where}",
+                f"link one of the headings' ids there: {shown}; or give the element an id ({{#{quoted(anchor)}}} after a heading)")
+    return missing
+
+
+def _source_text(source: Path) -> tuple[list[str], int]:
+    """The source's lines and the index of its body's first line (after the front matter)."""
+    try:
+        text = source.read_text(encoding="utf-8-sig", errors="replace")[:MAX_PAGE_BYTES * 2]
+    except OSError:
+        return [], 0
+    match = FRONT_MATTER.match(text) if source.suffix == ".md" else None
+    return text.split("\n"), (text[:match.end()].count("\n") if match else 0)
+
+
+def _source_line(source: Path, body_line: int) -> int | None:
+    lines, offset = _source_text(source)
+    return offset + body_line if lines else None
+
+
+LINK_CONTEXT = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|=\s*[\"']|<)$")
+
+
+def find_lines(lines: list[str], first: int, url: str) -> list[int]:
+    """The numbers of the lines outside fenced code where `url` is written as a link (after
+    `](`, `]:`, `<` or `="`), or, where it is nowhere written so, where it appears at all."""
+    variants = list(dict.fromkeys([url, unquote(url), url.replace("&amp;", "&")]))
+    linked, anywhere = [], []
+    for number, line in lines_outside_code(lines, first):
+        plain = line.replace("\\", "")
+        for text in (line, plain):
+            hits = [text.find(v) for v in variants if v and v in text]
+            if hits:
+                (linked if any(LINK_CONTEXT.search(text[:h]) for h in hits) else anywhere).append(number)
+                break
+    return linked or anywhere
