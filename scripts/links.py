@@ -104,7 +104,15 @@ def markdown_for(stage: Path) -> Markdown:
     names = [n for n in ENGINE_BUILTINS if n not in names] + names
     md = Markdown(extensions=names, extension_configs=options)
     md.treeprocessors.register(_Collect(md), "ipbes_links", 1)
+    md.ipbes_key = repr((names, sorted(options.items())))
     return md
+
+
+# What a page body held, kept between checks in one process by the extensions and the body
+# (the preview checks every page after each save): bodies with embeds (`/// `), which read
+# the data files, are read again each time.
+_KEPT: dict[tuple[str, str], Parsed] = {}
+PARSED_KEPT = 20_000
 
 
 def _matches(text: str, opener: str, closer: str) -> Iterator[tuple[int, int]]:
@@ -279,8 +287,13 @@ def _parsed(tree: _Tree, rel: str, cache: dict[str, Parsed]) -> Parsed:
     if rel not in tree.parsed:
         body = _body(tree.docs / rel)
         key = f"{tree.lang}\0{body}" if "/// " in body else body  # embeds render in the page's language
+        kept = (getattr(tree.md, "ipbes_key", ""), body)
         if key not in cache:
-            cache[key] = parse(tree.md, body)
+            cache[key] = _KEPT.get(kept) or parse(tree.md, body)
+            if "/// " not in body:
+                if len(_KEPT) >= PARSED_KEPT:
+                    _KEPT.clear()
+                _KEPT[kept] = cache[key]
         tree.parsed[rel] = cache[key]
     return tree.parsed[rel]
 
