@@ -85,8 +85,8 @@ class Run:
 
 # The phases of `ipbes-site build` that only check (sources, translation status, brand
 # rules), as its progress output times them.
-CHECK_PHASES = re.compile(r"^(?:Checked the sources|Translation status of every page|Brand rules checked|"
-                          r"Brand rules on the sources checked beside the language builds) in ([0-9.]+) s$", re.M)
+CHECK_PHASES = re.compile(r"^(?:Checked the sources|Translation status of every page|Brand rules checked|Links and anchors checked|"
+                          r"Brand rules on the sources checked beside the build) in ([0-9.]+) s$", re.M)
 
 
 def _tree_rss_kb(root_pid: int) -> int:
@@ -209,10 +209,10 @@ def build_table(summary: dict) -> list[str]:
         lines += ["", f"Warm build of this project (its cache of cards, image variants and compiled templates kept): "
                       f"{summary['warm_wall']:.1f} s, {summary['warm_wall'] / base['wall']:.2f} of the usual setup's cold build."]
     if ours["checks"]:
-        lines += ["", f"Checks outside the language builds (sources, translation status, brand rules): {ours['checks']:.1f} s of "
+        lines += ["", f"Checks outside the language builds (sources, links and anchors, brand rules): {ours['checks']:.1f} s of "
                       f"computing, {100 * ours['checks'] / ours['cpu']:.0f}% of this project's CPU time (the brand rules' checks "
-                      "of the sources run beside the language builds); broken links and anchors are checked inside each "
-                      "language build and are not counted apart."]
+                      "of the sources run beside staging and the language builds). Not counted here: the output policy, "
+                      "which parses every built page (reported by the build with the security policy)."]
     if "preview" in summary:
         preview = summary["preview"]
         lines += ["", f"Preview (`make serve`, one language of {summary['pages_per_language']} pages): the first build is served after "

@@ -120,10 +120,12 @@ def _build(root: Path, out: Path, shared: SharedConfig, languages: list[str], jo
                 raise BuildError(problems)
             stage_root = root / ".build" / "stage"
             manifests = {lang: stage.stage_language(sources, lang, stage_root / lang, staging / lang) for lang in languages}
+            report(f"Staged {len(languages)} languages in {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
             problems = links.check_links({lang: stage_root / lang for lang in languages})
             if problems:
                 raise BuildError(problems)
-            report(f"Staged {len(languages)} languages and checked their links in {time.perf_counter() - started:.1f} s")
+            report(f"Links and anchors checked in {time.perf_counter() - started:.1f} s")
             report(f"Building {len(languages)} languages ({', '.join(languages)}), {workers} at a time...")
             problems = engine.build_languages({lang: stage_root / lang for lang in languages},
                                               {lang: staging / lang for lang in languages}, workers, report,

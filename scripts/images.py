@@ -46,7 +46,21 @@ def image_problem(path: Path, decode: bool = True) -> str | None:
     """What is wrong with a raster image, in an editor's words, or None: not an image, a
     type other than its name says, over MAX_IMAGE_SIDE or MAX_IMAGE_PIXELS (read from the
     header, before anything is decoded: Pillow's own bomb guard stops only at 179 million
-    pixels), or (with `decode`) truncated or corrupt."""
+    pixels), or (with `decode`) truncated or corrupt. The answer is kept per file version
+    in the process (the preview checks every cover image after each save)."""
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return _image_problem(Path(path), decode)
+    return _kept_image_problem(str(path), decode, stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+@functools.lru_cache(maxsize=4096)
+def _kept_image_problem(path: str, decode: bool, _mtime: int, _size: int, _inode: int) -> str | None:
+    return _image_problem(Path(path), decode)
+
+
+def _image_problem(path: Path, decode: bool) -> str | None:
     expected = FORMAT_OF.get(Path(path).suffix.lower())
     try:
         with warnings.catch_warnings():
