@@ -52,7 +52,7 @@ NEEDS = collections.OrderedDict((need.key, need) for need in (
     Need("fontconfig", "fontconfig (finds the fonts for PDFs and images)", "fontconfig", "fontconfig", "fontconfig"),
     Need("cjk-font", "a Chinese font (the Chinese PDFs and images embed it)",
          "fonts-noto-cjk", "google-noto-sans-cjk-fonts", "--cask font-noto-sans-cjk-sc"),
-    Need("dejavu", "DejaVu Sans (Arabic and Cyrillic in PDFs and images)",
+    Need("dejavu", "DejaVu Sans (text in social cards and images; a fallback in PDFs)",
          "fonts-dejavu-core", "dejavu-sans-fonts", "--cask font-dejavu"),
     Need("chromium", "Chromium (the browser tests)", "chromium", "chromium", "--cask chromium"),
     Need("pdftotext", "pdftotext (the PDF tests)", "poppler-utils", "poppler-utils", "poppler"),
