@@ -25,7 +25,7 @@ from tinyhtml5.constants import Token
 from tinyhtml5.tokenizer import HTMLTokenizer
 
 from .errors import Problem
-from .limits import quoted
+from .limits import MAX_HTML_NESTING, quoted
 from .mdlines import FENCE
 
 ALLOWED_TAGS = {"div", "span", "p", "a", "img", "figure", "figcaption", "br", "hr", "strong", "b", "em", "i", "abbr",
@@ -155,14 +155,29 @@ def blank_code_spans(line: str) -> str:
     return "".join(chars)
 
 
+# Elements that hold no content, or that the next one of their kind closes by itself: they
+# never make the page deeper.
+FLAT_ELEMENTS = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+                 "p", "li", "dt", "dd", "tr", "td", "th", "option"}
+
+
 def _tag_problems(path: Path, source: str, first_line: int) -> list[Problem]:
     problems = []
+    depth, too_deep = 0, False
     tokenizer = _Tokenizer(io.StringIO(source))  # a short string naming a file would be read as that file
     for token in tokenizer:
         kind = token["type"]
+        if kind == Token.END_TAG and token["name"] not in FLAT_ELEMENTS:
+            depth = max(0, depth - 1)
         if kind == Token.START_TAG:
             tag = token["name"]
             line = first_line + _line_of(token.get("start", tokenizer.tag_start)) - 1
+            if tag not in FLAT_ELEMENTS and not token.get("selfClosing"):
+                depth += 1
+                if depth > MAX_HTML_NESTING and not too_deep:
+                    too_deep = True
+                    problems.append(Problem(path, line, f"HTML elements are nested more than {MAX_HTML_NESTING} deep here; "
+                                                        "close the elements you open (</div>), or nest them less"))
             if ":" in tag or "@" in tag:  # an autolink, <https://…> or <name@host>
                 problem = url_problem(tag)
                 if problem:

@@ -11,6 +11,8 @@ MAX_PAGE_BYTES = 1_000_000        # a Markdown page; the largest real page is un
 MAX_DATA_FILE_BYTES = 2_000_000   # a YAML data file (data/, brand/, locales/glossary.yml)
 MAX_LINE_CHARS = 20_000           # a source line the text checks read; real lines stay under 1,000
 MAX_NESTING = 32                  # lists and mappings inside each other, in front matter and data
+MAX_HTML_NESTING = 64             # raw HTML elements inside each other in a page: parsers, ours and browsers', slow down
+                                  # with the square of the depth (a page 100,000 deep takes lexbor 30 s)
 MAX_IMAGE_SIDE = 8_000            # pixels, either side, of a raster image under docs/
 MAX_IMAGE_PIXELS = 30_000_000     # width x height: decoding one costs about 4 bytes a pixel
 MAX_FINDINGS_PER_RULE = 20        # findings of one rule (or problems of one kind) printed per file

@@ -198,6 +198,19 @@ def test_checks_of_a_page_are_kept_until_it_is_saved_and_a_cover_is_looked_for_e
     assert messages(content.check_pages(tmp_path / "docs", ["en"], {"main.html", "factsheet.html"}, {"a"})) == []
 
 
+def test_raw_html_nested_deeper_than_the_limit_is_one_problem_found_in_linear_time(tmp_path):
+    deep = limits.MAX_HTML_NESTING + 1
+    body = "# T\n\n" + "<div>\n" * 70_000 + "x\n" + "</div>\n" * 70_000
+    page = write(tmp_path / "docs/en/p.md", body)
+    problems, seconds = timed(content.check_pages, tmp_path / "docs", ["en"], set())
+    assert messages(problems) == [f"{page}:{2 + deep}: HTML elements are nested more than {limits.MAX_HTML_NESTING} deep here; "
+                                  "close the elements you open (</div>), or nest them less"]
+    assert seconds < SLOW
+    shallow = "# T\n\n" + "<div><p>a\n<p>b\n<ul><li>c<li>d</ul></div>\n" * 500 + "<div>\n" * 30 + "</div>\n" * 30
+    write(page, shallow)
+    assert content.check_pages(tmp_path / "docs", ["en"], set()) == []
+
+
 def test_a_page_that_is_not_utf8_is_a_problem(tmp_path):
     page = tmp_path / "docs/en/p.md"
     page.parent.mkdir(parents=True)
