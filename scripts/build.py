@@ -121,17 +121,18 @@ def _build(root: Path, out: Path, shared: SharedConfig, languages: list[str], jo
             stage_root = root / ".build" / "stage"
             manifests = {lang: stage.stage_language(sources, lang, stage_root / lang, staging / lang) for lang in languages}
             report(f"Staged {len(languages)} languages in {time.perf_counter() - started:.1f} s")
-            started = time.perf_counter()
-            problems = links.check_links({lang: stage_root / lang for lang in languages})
-            if problems:
-                raise BuildError(problems)
-            report(f"Links and anchors checked in {time.perf_counter() - started:.1f} s")
+            # Links and anchors are checked on the staged trees beside the engine, which reads
+            # the same trees; their problems come first.
+            links_checked = side.submit(check_staged_links, {lang: stage_root / lang for lang in languages},
+                                        cache_dir(root) / "links.json")
             report(f"Building {len(languages)} languages ({', '.join(languages)}), {workers} at a time...")
             problems = engine.build_languages({lang: stage_root / lang for lang in languages},
                                               {lang: staging / lang for lang in languages}, workers, report,
                                               cache_dir(root) / "engine")
-            if problems:
-                raise BuildError(problems)
+            link_problems, seconds = links_checked.result()
+            if link_problems or problems:
+                raise BuildError(link_problems + problems)
+            report(f"Links and anchors checked beside the build in {seconds:.1f} s")
             source_findings, seconds = brand_sources.result()
             pruned.result()
             if pdf_fonts_made is not None and pdf_fonts_made.result():
@@ -170,6 +171,12 @@ def stage_only(root: Path, languages: list[str] | None = None, now: str | None =
     if problems:
         raise BuildError(problems)
     return [stage_root / lang / "mkdocs.yml" for lang in languages]
+
+
+def check_staged_links(stages: dict[str, Path], store: Path):
+    """The link problems of the staged trees, and the seconds they took."""
+    started = time.perf_counter()
+    return links.check_links(stages, store), time.perf_counter() - started
 
 
 def check_brand_sources(root: Path):

@@ -23,6 +23,7 @@ build stops before the engine would spend minutes on it.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import posixpath
 import re
@@ -210,6 +211,8 @@ class _Tree:
     pages: dict[str, dict]
     md: Markdown
     parsed: dict[str, Parsed] = field(default_factory=dict)
+    stored: dict[str, Parsed] = field(default_factory=dict)  # from earlier builds, by _stored_key
+    used: dict[str, Parsed] = field(default_factory=dict)    # what this build keeps for the next
 
 
 def _body(path: Path) -> str:
@@ -225,10 +228,40 @@ class _Found:
     langs: list[str] = field(default_factory=list)
 
 
-def check_links(stages: dict[str, Path]) -> list[Problem]:
+def _stored_key(md: Markdown, body: str) -> str:
+    return hashlib.sha256(f"{getattr(md, 'ipbes_key', '')}\0{body}".encode("utf-8")).hexdigest()[:32]
+
+
+def _load_stored(store: Path | None) -> dict[str, Parsed]:
+    """What earlier builds found in page bodies (`store`: a JSON file in the build cache)."""
+    try:
+        data = json.loads(Path(store).read_text(encoding="utf-8")) if store else {}
+        return {key: Parsed(tuple(v[0]), frozenset(v[1]), tuple(v[2]), tuple(v[3]) if v[3] else None)
+                for key, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError, TypeError, IndexError, KeyError):
+        return {}
+
+
+def _save_stored(store: Path | None, found: dict[str, Parsed]) -> None:
+    if not store:
+        return
+    from .safety import atomic_write_bytes
+    data = {key: [list(p.links), sorted(p.ids), list(p.headings), list(p.refused) if p.refused else None]
+            for key, p in found.items()}
+    try:
+        atomic_write_bytes(Path(store), json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass
+
+
+def check_links(stages: dict[str, Path], store: Path | None = None) -> list[Problem]:
     """Every link and anchor of every staged language (`stages`: lang -> .build/stage/<lang>),
-    as problems in the source files, each reported once."""
+    as problems in the source files, each reported once. `store`: a file where what each page
+    body holds is kept for the next build (by the extensions and the body; only this build's
+    bodies, so it does not grow), as the process keeps it between a preview's checks."""
     cache: dict[str, Parsed] = {}
+    stored = _load_stored(store)
+    used: dict[str, Parsed] = {}
     found: dict[tuple[str, str], _Found] = {}
     shown_in: dict[str, list[str]] = {}
     overflow: dict[str, int] = {}
@@ -246,7 +279,7 @@ def check_links(stages: dict[str, Path]) -> list[Problem]:
                                     f"({quoted(exc)}); this is a bug in the build, not in your content: report it"))
             continue
         files = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
-        tree = _Tree(lang, docs, files, manifest["pages"], md)
+        tree = _Tree(lang, docs, files, manifest["pages"], md, stored=stored, used=used)
         for rel in sorted(tree.pages):
             source = tree.pages[rel]["source"]
             shown_in.setdefault(source, []).append(lang)
@@ -280,6 +313,7 @@ def check_links(stages: dict[str, Path]) -> list[Problem]:
         problems.append(Problem(Path(source), where[0] if where else None, f"{item.what}{note}{also}; {item.fix}"))
     for source, count in overflow.items():
         problems.append(Problem(Path(source), None, more_of_the_same(count)))
+    _save_stored(store, used)
     return sorted(problems, key=lambda p: (str(p.file), p.line or 0, p.message))
 
 
@@ -289,8 +323,10 @@ def _parsed(tree: _Tree, rel: str, cache: dict[str, Parsed]) -> Parsed:
         key = f"{tree.lang}\0{body}" if "/// " in body else body  # embeds render in the page's language
         kept = (getattr(tree.md, "ipbes_key", ""), body)
         if key not in cache:
-            cache[key] = _KEPT.get(kept) or parse(tree.md, body)
-            if "/// " not in body:
+            stored_key = _stored_key(tree.md, body) if "/// " not in body else None
+            cache[key] = _KEPT.get(kept) or (tree.stored.get(stored_key) if stored_key else None) or parse(tree.md, body)
+            if stored_key:
+                tree.used[stored_key] = cache[key]
                 if len(_KEPT) >= PARSED_KEPT:
                     _KEPT.clear()
                 _KEPT[kept] = cache[key]

@@ -199,3 +199,23 @@ def test_deep_nesting_and_many_broken_links_are_problems_not_tracebacks(tmp_path
     assert f"{many}: … and {5_000 - MAX_FINDINGS_PER_RULE:,} more of the same in this file" in found
     assert f"{huge}:6: cannot check the links of this page: the paragraph from this line on has so many links" in "\n".join(found)
     assert not any(str(long) in m for m in found), "10,000 links in one paragraph are read"
+
+
+def test_what_pages_hold_is_kept_for_the_next_build_and_gives_the_same_problems(tmp_path, monkeypatch):
+    import scripts.links as links
+    about = source(tmp_path, "en", "about.md", "# About\n\n## Who we are\n\n[gone](nope.md) [here](#who-we-are) [no](#nowhere)\n")
+    stage = stage_tree(tmp_path, "en", {"about.md": (about, False)})
+    store = tmp_path / "cache" / "links.json"
+    first = messages(check_links({"en": stage}, store))
+    assert len(first) == 2 and store.is_file()
+    links._KEPT.clear()  # a new process: only the stored file is left
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("a body the last build read was parsed again")
+
+    monkeypatch.setattr(links, "parse", no_parse)
+    assert messages(check_links({"en": stage}, store)) == first
+    monkeypatch.undo()
+    links._KEPT.clear()
+    store.write_text("[not, a, mapping", encoding="utf-8")  # a damaged store: read again, never a failure
+    assert messages(check_links({"en": stage}, store)) == first
