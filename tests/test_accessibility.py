@@ -37,7 +37,8 @@ def test_no_wcag_violation_on_any_template(browser, origin, lang):
     page = axe_page(browser)
     found = {}
     for path in [""] + [f"{lang}/{t}" for t in TEMPLATE_PATHS]:
-        page.goto(f"{origin}/{path}", wait_until="networkidle")
+        page.goto(f"{origin}/{path}", wait_until="load")  # stylesheets, fonts and images are in by then
+        page.evaluate("document.fonts.ready.then(() => true)")
         problems = violations(page)
         if problems:
             found[path or "/"] = problems
