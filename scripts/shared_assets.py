@@ -8,9 +8,13 @@ every reference to it in every HTML page and stylesheet, and leaves what differs
 language (cards, image variants, the search bundle, PDFs, media) where it is. A hashed name
 changes whenever the bytes do, so hosts may cache these files for a year (`_headers`).
 
-References are found by parsers, not patterns: HTML tags and their attributes by the
-standard library's html.parser (the same attribute grammar, with positions), CSS `url()`
-and `@import` by tinycss2; each edit replaces exactly the characters of one reference.
+References are found by parsers, not patterns: HTML attributes by lexbor (selectolax, the
+output policy's parser), CSS `url()` and `@import` by tinycss2; each edit replaces exactly
+the characters of one reference. lexbor gives no source positions, so a page's attributes
+are located by a scan for attribute syntax whose findings must equal, name and value, the
+ones lexbor parsed; a page where they differ (attribute-like text in code, duplicate or
+unusual attributes) is read again with the standard library's html.parser, which gives
+positions but is ten times slower.
 A stylesheet is rewritten first and hashed after, so its hash covers the names it points at.
 
 Files that no page or stylesheet names (the search worker's language files, which the
@@ -477,18 +481,27 @@ class _Retarget:
 
     def __init__(self, where: _Site, lang_of: dict[str, str], target: dict[str, str]):
         self.where, self.lang_of, self.target = where, lang_of, target
+        self._answers: dict[str, dict[str, str | None]] = {}
 
     def visitor(self, from_path: str):
-        def visit(ref: str):
-            resolved = self.where.resolve(ref, from_path)
-            if not resolved:
-                return None
-            for prefix in self.lang_of.values():
-                if resolved[1].startswith(prefix) and resolved[1][len(prefix):] in self.target:
-                    new = self.target[resolved[1][len(prefix):]]
-                    return self.where.reference(resolved[0], new, from_path, resolved[2])
-            return None
+        folder = posixpath.dirname(from_path)
+        answers = self._answers.setdefault(folder, {})
+
+        def visit(ref: str):  # pages of one folder name the same theme files: each answered once
+            if ref not in answers:
+                answers[ref] = self._retargeted(ref, from_path)
+            return answers[ref]
         return visit
+
+    def _retargeted(self, ref: str, from_path: str) -> str | None:
+        resolved = self.where.resolve(ref, from_path)
+        if not resolved:
+            return None
+        for prefix in self.lang_of.values():
+            if resolved[1].startswith(prefix) and resolved[1][len(prefix):] in self.target:
+                new = self.target[resolved[1][len(prefix):]]
+                return self.where.reference(resolved[0], new, from_path, resolved[2])
+        return None
 
     def pages(self, pages: list[Path]) -> dict[str, list]:
         """Rewrites `pages`; returns the references found in each (by `page_key`)."""
@@ -523,8 +536,72 @@ def _known_references(text: str) -> tuple[str, list]:
     key = page_key(text)
     references = _KNOWN.get(key)
     if references is None:
-        references = [list(part) for part in html_references(text, _MAY_NAME_SHARED)]
+        found = located_references(text)
+        if found is None:
+            found = html_references(text, _MAY_NAME_SHARED)
+        references = [list(part) for part in found]
     return key, references
+
+
+_NAME_BEFORE_VALUE = re.compile(r"(?<=[\s/\"'])([^\s\"'>/=\x00][^\s/>=\x00]*)[\t\n\f\r ]*=[\t\n\f\r ]*\Z")
+_RAW_BLOCK = re.compile(r"<(style|script)\b([^>]*)>(.*?)</\1[\t\n\f\r />]", re.IGNORECASE | re.DOTALL)
+_JSON_TYPE = re.compile(r"""\btype\s*=\s*["']?\s*application/(?:ld\+)?json\s*(?:["'\s]|\Z)""", re.IGNORECASE)
+_JSON_TYPES = ("application/json", "application/ld+json")
+
+
+def _may_name_shared(value: str) -> bool:  # shared files are all under <lang>/assets/, spelt so (paths are case sensitive)
+    return "assets" in value or "%" in value
+
+
+def located_references(text: str) -> tuple[list, list] | None:
+    """What `html_references` finds that may name a shared file (attributes whose value holds
+    "assets" or a percent escape; every <style> and JSON data block), or None.
+
+    lexbor parses the page; each attribute value it found is then looked for in the text as
+    written (quoted, or unquoted up to white space or ">", after `name=`). The answer stands
+    only when those places hold exactly the names and values lexbor parsed, as many times:
+    a value written with character references, or attribute-like text in code, gives None."""
+    from selectolax.lexbor import LexborHTMLParser
+    tree = LexborHTMLParser(text)
+    wanted: dict[tuple[str, str], int] = {}
+    parsed_blocks = []
+    for node in tree.root.traverse(include_text=False) if tree.root is not None else ():
+        attributes = node.attributes
+        for name, value in attributes.items():
+            if value and ("assets" in value or "%" in value):  # _may_name_shared, inline: it runs for every attribute
+                wanted[(name, value)] = wanted.get((name, value), 0) + 1
+        if node.tag == "style" or (node.tag == "script" and (attributes.get("type") or "").strip().lower() in _JSON_TYPES):
+            parsed_blocks.append((node.tag, node.text(deep=True)))
+    found: list[tuple[int, int, str, str]] = []
+    for value in {value for _, value in wanted}:
+        at = text.find(value)
+        while at >= 0:
+            after = at + len(value)
+            before = text[at - 1:at] if at else ""
+            if before in ("'", '"') and text[after:after + 1] == before:
+                start, end = at - 1, after + 1
+            elif after == len(text) or text[after] in " \t\n\f\r>":
+                start, end = at, after
+            else:
+                start = end = -1
+            name = _NAME_BEFORE_VALUE.search(text, max(0, start - 256), start) if start >= 0 else None
+            if name:
+                found.append((start, end, name.group(1).lower(), text[start:end]))
+            at = text.find(value, at + 1)
+    counted: dict[tuple[str, str], int] = {}
+    for start, end, name, raw in found:
+        key = (name, raw[1:-1] if raw[0] in "'\"" else raw)
+        counted[key] = counted.get(key, 0) + 1
+    blocks, block_texts = [], []
+    for match in _RAW_BLOCK.finditer(text):
+        tag = match.group(1).lower()
+        kind = "css" if tag == "style" else "json" if _JSON_TYPE.search(match.group(2)) else None
+        if kind:
+            blocks.append((match.start(3), match.end(3), kind))
+            block_texts.append((tag, match.group(3)))
+    if counted != wanted or block_texts != parsed_blocks:
+        return None
+    return sorted(found), blocks
 
 
 def _load_known(cache: Path | None) -> dict[str, list]:
@@ -537,7 +614,7 @@ def _load_known(cache: Path | None) -> dict[str, list]:
         return {}
 
 
-_KNOWN_VERSION = f"{HASH_LENGTH}-{_MAY_NAME_SHARED.__self__.pattern}"
+_KNOWN_VERSION = f"{HASH_LENGTH}-{_MAY_NAME_SHARED.__self__.pattern}-located"
 
 
 def _store_known(cache: Path | None, found: dict[str, list]) -> None:

@@ -13,8 +13,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from scripts.languages import UN_LANGUAGES
-from scripts.shared_assets import (HASH_LENGTH, HASHED_NAME, SHARED_DIR, THEME_FOLDERS, css_references, rewrite_css,
-                                   rewrite_html, share_assets, strip_source_maps, unhashed_name)
+from scripts.shared_assets import (HASH_LENGTH, HASHED_NAME, SHARED_DIR, THEME_FOLDERS, css_references, located_references,
+                                   rewrite_css, rewrite_html, share_assets, strip_source_maps, unhashed_name)
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +148,48 @@ def test_html_rewrite_edits_attributes_srcset_styles_and_json_only():
                    "<p title=\"b/site.css?v=1\">b/site.css</p><script>var u = \"a/x.woff2\";</script>"
                    "<script id=\"__config\" type=\"application/json\">{\"search\": \"X.woff2\", \"n\": 1}</script>"
                    "<a href=\"SITE.css\">x</a>")
+
+
+def _names_assets(ref: str) -> str | None:
+    return ref.replace("assets/", "SHARED/") if "assets/" in ref else None
+
+
+def test_located_references_edit_what_the_parser_would(site):
+    """lexbor's attributes located in the text give the same page as html.parser's positions,
+    on every page of the built site and on unusual but valid attribute syntax."""
+    pages = sorted(site.rglob("*.html"))[:80]
+    odd = ("<!doctype html><link rel=stylesheet href=../assets/a.css><img\nsrc = 'assets/b.png'alt=x"
+           " srcset=\"assets/b.png 1x,assets/c.png 2x\"><a/href=\"assets/d%20e.pdf\">d</a>"
+           "<p style=\"background:url(assets/f.png)\">text about assets</p>"
+           "<style>a{background:url(assets/g.png)}</style><script type=\"application/json\">{\"w\": \"assets/h.js\"}</script>")
+    for text in [page.read_text(encoding="utf-8") for page in pages] + [odd]:
+        located = located_references(text)
+        assert located is not None
+        assert rewrite_html(text, _names_assets, references=located) == rewrite_html(text, _names_assets, may_refer=lambda tag: True)
+    assert rewrite_html(odd, _names_assets, references=located_references(odd)).count("SHARED/") == 8
+
+
+@pytest.mark.parametrize("page, references", [
+    ('<a href="assets/x.css">x</a><pre><code>&lt;a href="assets/x.css"&gt;</code></pre>', 1),  # attribute-like text in code
+    ('<a href="as&#115;ets/x.css">x</a>', 1),                                                  # a character reference
+    ('<a title="assets/x.css"\nhref="assets/x.css">x</a><p>see title="assets/x.css"</p>', 2),  # a value also written as text
+])
+def test_pages_the_scan_cannot_place_are_left_to_html_parser(page, references):
+    """Where the text holds a value in more places than lexbor parsed it, nothing is located
+    by pattern; the page is parsed with html.parser, whose edits are still right."""
+    assert located_references(page) is None
+    assert rewrite_html(page, _names_assets, may_refer=lambda tag: True).count("SHARED/") == references
+
+
+@pytest.mark.parametrize("page, edited", [
+    ('<!-- <a href="assets/y.css"> --><a href="assets/x.css">x</a>', '<!-- <a href="assets/y.css"> --><a href="SHARED/x.css">x</a>'),
+    ('<textarea><a href="assets/y.css"></textarea><a href="assets/x.css">', '<textarea><a href="assets/y.css"></textarea><a href="SHARED/x.css">'),
+    ('<a href="assets/x.css" href="assets/y.css">x</a>', '<a href="SHARED/x.css" href="assets/y.css">x</a>'),
+])
+def test_only_what_a_browser_reads_as_an_attribute_is_edited(page, edited):
+    """Commented-out tags, markup inside a textarea and a duplicate attribute (which browsers
+    drop) are text to lexbor, so they stay as written."""
+    assert rewrite_html(page, _names_assets, references=located_references(page)) == edited
 
 
 def test_source_map_comments_are_removed_and_code_kept():
