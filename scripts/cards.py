@@ -20,7 +20,7 @@ from .safety import atomic_write_bytes, png_ok, read_cached
 from .textimage import draw_lines, fit_lines
 
 SIZE = (1200, 630)
-VERSION = "card-3"
+VERSION = "card-4"  # bumped whenever the same inputs would give other bytes
 
 
 def card_name(title: str, kicker: str, lang: str, colours: dict, logo: bytes) -> str:
@@ -66,7 +66,9 @@ def draw_card(title: str, kicker: str, lang: str, colours: dict, logo_svg: bytes
 
     The title is drawn as a coverage mask and written into the shared base as shades of a
     background-to-text ramp, so the card is a 64-colour PNG without quantising each card
-    (quantising and an optimised full-colour PNG took most of a cold build's card time)."""
+    (quantising and an optimised full-colour PNG took most of a cold build's card time).
+    zlib level 3: 1.5 ms a card instead of 3.3 ms at level 6, for 16 kB instead of 12; cards
+    are fetched by link previews only, never by a page."""
     width, height = SIZE
     pixels, palette, top = _base(kicker, lang, tuple(sorted(colours.items())), logo_svg)
     mask = Image.new("L", SIZE, 0)
@@ -80,7 +82,7 @@ def draw_card(title: str, kicker: str, lang: str, colours: dict, logo_svg: bytes
     card = Image.fromarray(pixels, "P")
     card.putpalette(palette)
     encoded = io.BytesIO()
-    card.save(encoded, format="PNG", compress_level=6)
+    card.save(encoded, format="PNG", compress_level=3)
     return atomic_write_bytes(out, encoded.getvalue())
 
 

@@ -116,18 +116,19 @@ _KEPT: dict[tuple[str, str], Parsed] = {}
 PARSED_KEPT = 20_000
 
 
+_BRACKET_MARKS = {"[": re.compile(r"\\.|[\[\]]", re.DOTALL), "(": re.compile(r"\\.|[()]", re.DOTALL)}
+
+
 def _matches(text: str, opener: str, closer: str) -> Iterator[tuple[int, int]]:
-    """(position of each unescaped `opener`, position of its closer or len(text)), in one pass."""
-    stack, escaped = [], False
-    for index, char in enumerate(text):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == opener:
-            stack.append(index)
+    """(position of each unescaped `opener`, position of its closer or len(text)), in one pass
+    over the brackets and backslash escapes only."""
+    stack = []
+    for mark in _BRACKET_MARKS[opener].finditer(text):
+        char = mark.group()
+        if char == opener:
+            stack.append(mark.start())
         elif char == closer and stack:
-            yield stack.pop(), index
+            yield stack.pop(), mark.start()
     for index in stack:
         yield index, len(text)
 
@@ -187,19 +188,39 @@ def parse(md: Markdown, body: str) -> Parsed:
                                      f"it takes {inline:,} steps, over the limit of {MAX_INLINE_WORK:,}; split it into "
                                      "paragraphs (blank lines between them) or pages"))
     md.reset()
+    collector = md.treeprocessors["ipbes_links"]
+    collector.found = ([], set(), [])
     try:
-        md.convert(body)
+        _read(md, body, collector)
     except RecursionError:
         return Parsed(refused=(1, "lists, quotes or emphasis are nested too deeply to read; nest them less"))
     except Exception as exc:  # an extension's failure on odd input: a problem, not a traceback
         return Parsed(refused=(1, f"cannot read the page as Markdown ({quoted(exc)}); fix the markup near the link"))
-    links, ids, headings = getattr(md.treeprocessors["ipbes_links"], "found", ([], set(), []))
+    links, ids, headings = collector.found
     raw = _RawIds()
     for block in md.htmlStash.rawHtmlBlocks:
         if isinstance(block, str):
             raw.feed(block)
     raw.close()
     return Parsed(tuple(links), frozenset(ids | raw.ids), tuple(headings))
+
+
+def _read(md: Markdown, body: str, collector: Treeprocessor) -> None:
+    """`Markdown.convert` (Python-Markdown 3.x, pinned) up to the tree processor that collects
+    the links: the rest (the serialiser and the text post-processors, about a sixth of the
+    time) makes an HTML string this check does not read. Raw HTML is in `md.htmlStash`."""
+    if not body.strip():
+        return
+    md.lines = body.split("\n")
+    for preprocessor in md.preprocessors:
+        md.lines = preprocessor.run(md.lines)
+    root = md.parser.parseDocument(md.lines).getroot()
+    for processor in md.treeprocessors:
+        new_root = processor.run(root)
+        if new_root is not None:
+            root = new_root
+        if processor is collector:
+            return
 
 
 @dataclass
