@@ -16,7 +16,7 @@ import re
 import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,6 +173,12 @@ def stage_only(root: Path, languages: list[str] | None = None, now: str | None =
     return [stage_root / lang / "mkdocs.yml" for lang in languages]
 
 
+def _timed(function, *args, **kwargs):
+    """`function`'s answer and the seconds it took."""
+    started = time.perf_counter()
+    return function(*args, **kwargs), time.perf_counter() - started
+
+
 def check_staged_links(stages: dict[str, Path], store: Path):
     """The link problems of the staged trees, and the seconds they took."""
     started = time.perf_counter()
@@ -198,13 +204,19 @@ def finish_site(root: Path, shared: SharedConfig, sources, manifests: dict, stag
     shared_assets = finish.share_assets(staging, languages, shared.site_url, jobs, cache_dir(root) / "shared-assets")
     report(f"Shared {shared_assets['files']} theme files across languages ({shared_assets['bytes_saved'] // 1000} kB fewer)")
     started = time.perf_counter()
-    indexes = search.index_site(staging, languages, cache=cache_dir(root) / "search")
-    report(f"Search indexes in {time.perf_counter() - started:.1f} s ("
-           + ", ".join(f"{lang} {info['index_bytes'] // 1000} kB" for lang, info in indexes.items()) + ")")
-    started = time.perf_counter()
     allowed = finish.template_hashes(root, shared.site_url, languages)
     finish.apply_security_policy(staging, allowed, shared_assets["immutable"], languages)
-    problems = finish.check_output_policy(staging, allowed, manifests, jobs, cache_dir(root) / "policy")
+    # Pagefind reads the pages as they are now (the policy's <meta> is in their heads) while
+    # the output policy reads them too; the embargo check reads the search bundles as well.
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        indexing = beside.submit(_timed, search.index_site, staging, languages, cache=cache_dir(root) / "search")
+        problems = finish.check_output_policy(staging, allowed, manifests, jobs, cache_dir(root) / "policy")
+        try:
+            indexes, seconds = indexing.result()
+        except BuildError as error:
+            raise BuildError(problems + error.problems) from None
+    report(f"Search indexes in {seconds:.1f} s, beside the output policy ("
+           + ", ".join(f"{lang} {info['index_bytes'] // 1000} kB" for lang, info in indexes.items()) + ")")
     problems += embargo_contract.check_embargo(staging, stage.embargo_items(sources))
     if problems:
         raise BuildError(problems)

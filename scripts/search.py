@@ -76,9 +76,7 @@ UI_STRINGS = (
     N_("No results for %(query)s"), N_("Results: %(count)s"),
 )
 
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
-_KIND = re.compile(r"""data-pagefind-filter\s*=\s*["']kind:([^"']*)["']""")
+_KIND = re.compile(r"\s*kind:([^\"']*)")
 
 
 def ui_strings(translate) -> dict[str, str]:
@@ -196,6 +194,10 @@ def _bundle_info(output: Path, lang: str) -> dict:
 
 
 def _select_pages(folder: Path, lang: str, exclude: tuple[str, ...]) -> tuple[list[str], list[Problem]]:
+    """The pages of `folder` Pagefind is to index: those carrying BODY_MARK, except the paths in
+    `exclude` and, in a translation, English fallbacks (FALLBACK_MARK); read by lexbor, the
+    output policy's parser, so a mark in a comment, a script or text does not count."""
+    from selectolax.lexbor import LexborHTMLParser
     pages, problems = [], []
     for path in sorted(folder.rglob("*.html")):
         relative = path.relative_to(folder).as_posix()
@@ -206,15 +208,15 @@ def _select_pages(folder: Path, lang: str, exclude: tuple[str, ...]) -> tuple[li
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(path, None, f"cannot read this page as UTF-8 ({exc}); rebuild the site"))
             continue
-        tags = _TAG.findall(_COMMENT.sub("", html))
-        if not any(re.search(rf"\s{BODY_MARK}(?=[\s=>/])", tag) for tag in tags):
+        tree = LexborHTMLParser(html)
+        if tree.css_first(f"[{BODY_MARK}]") is None:
             continue
-        if lang != SOURCE_LANGUAGE and any(re.search(rf"\s{FALLBACK_MARK}(?=[\s=>/])", tag) for tag in tags):
+        if lang != SOURCE_LANGUAGE and tree.css_first(f"[{FALLBACK_MARK}]") is not None:
             continue
-        for tag in tags:
-            match = _KIND.search(tag)
+        for element in tree.css("[data-pagefind-filter]"):
+            match = _KIND.match(element.attributes.get("data-pagefind-filter") or "")
             if match and match.group(1) not in KINDS:
-                line = html.count("\n", 0, html.find(tag)) + 1
+                line = html.count("\n", 0, max(0, html.find(f"kind:{match.group(1)}"))) + 1
                 problems.append(Problem(path, line, f"unknown search kind '{match.group(1)}'; use one of {', '.join(KINDS)}"))
         pages.append(relative)
     return pages, problems
