@@ -354,30 +354,54 @@ def check_paths(root: Path) -> list[Problem]:
     root = Path(root)
     docs = root / "docs"
     problems = []
-    for folder, dirs, files in os.walk(docs, followlinks=False):
-        for name in sorted(dirs + files):
-            path = Path(folder) / name
-            if path.is_symlink():
+    pages = []
+    folders = [str(docs)] if docs.is_dir() and not docs.is_symlink() else []
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
                 try:
-                    target = os.readlink(path)
+                    target = os.readlink(entry.path)
                 except OSError:
                     target = "?"
-                problems.append(Problem(path, None, f"is a symbolic link (to {quoted(target)}); links are not published, as they "
-                                                    "can reach files outside the repository: put a copy of the file here instead"))
-            problem = bidi_problem(name)
+                problems.append(Problem(Path(entry.path), None, f"is a symbolic link (to {quoted(target)}); links are not published, as they "
+                                                                "can reach files outside the repository: put a copy of the file here instead"))
+            elif entry.is_dir():
+                folders.append(entry.path)
+            elif entry.name.endswith(".md") and folder != str(docs):
+                pages.append(entry.path)
+            problem = bidi_problem(entry.name)
             if problem:
-                problems.append(Problem(path, None, f"the file name {name!r}: {problem}"))
-        dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()]
-    for page in sorted(docs.glob("*/**/*.md")):
-        if page.is_symlink() or not page.is_file():
-            continue
-        meta, _, lines = read_front_matter_lines(page)
-        value = meta.get("cover_image")
+                problems.append(Problem(Path(entry.path), None, f"the file name {entry.name!r}: {problem}"))
+    for page in map(Path, sorted(pages)):
+        value, line = _cover_image(page)
         if isinstance(value, str):
             problem = path_outside(docs / "media", value)
             if problem:
-                problems.append(Problem(page, lines.get("cover_image", 2), f"cover image '{quoted(value)}' {problem}"))
+                problems.append(Problem(page, line, f"cover image '{quoted(value)}' {problem}"))
     return problems
+
+
+_COVER_IMAGES: dict[tuple, tuple] = {}  # by file version, as _PAGE_PROBLEMS: the preview asks after every save
+
+
+def _cover_image(page: Path) -> tuple[object, int]:
+    """A page's `cover_image` value and its line, as its front matter has them."""
+    try:
+        stat = page.stat()
+    except OSError:
+        return None, 2
+    key = (str(page), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    if key not in _COVER_IMAGES:
+        meta, _, lines = read_front_matter_lines(page)
+        if len(_COVER_IMAGES) >= PAGE_PROBLEMS_KEPT:
+            _COVER_IMAGES.clear()
+        _COVER_IMAGES[key] = (meta.get("cover_image"), lines.get("cover_image", 2))
+    return _COVER_IMAGES[key]
 
 
 IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".svg", ".avif"}

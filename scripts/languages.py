@@ -24,8 +24,7 @@ class Language:
 
     @property
     def native_name(self) -> str:
-        name = self.locale.get_display_name(self.code)
-        return name[:1].upper() + name[1:]
+        return _native_name(self.code)
 
     @property
     def direction(self) -> str:
@@ -33,6 +32,12 @@ class Language:
 
     def name_in(self, other: str) -> str:
         return _locale(other).languages.get(self.code, self.code)
+
+
+@lru_cache(maxsize=None)
+def _native_name(code: str) -> str:
+    name = _locale(code).get_display_name(code)
+    return name[:1].upper() + name[1:]
 
 
 @lru_cache(maxsize=None)

@@ -4,8 +4,8 @@ The preview stages the language (embargoed pages kept, with a banner) into
 `.build/serve/<lang>/` and runs the engine's live-reloading server on that tree. A watcher
 polls the sources (`docs/`, `data/`, `brand/`, `locales/`, `overrides/`, `docs/media/`)
 every 0.1 s and stages again on a change; staging writes only the files whose content
-changed, so the engine rebuilds only those pages (its dirty builds) and an edit shows in
-about a second. PDFs, cards and feeds are made by the full build only.
+changed, then asks the engine's server to rebuild, which renders only those pages (its
+dirty builds): an edit shows in under a second. PDFs, cards and feeds are made by the full build only.
 """
 from __future__ import annotations
 
@@ -97,6 +97,7 @@ def watch(preview: Preview, stop: threading.Event, report=print) -> None:
         changed = {name for name in set(now) | set(before) if now.get(name) != before.get(name)}
         before = now
         problems = preview.stage(changed)
+        _rebuild_now()
         for problem in problems:
             report(str(problem))
 
@@ -141,9 +142,36 @@ def _show_mkdocs_messages() -> None:
     logging.getLogger("mkdocs.commands.build").addFilter(lambda record: "'dirty' build" not in record.getMessage())
 
 
+_ENGINE_SERVER: list = []  # the engine's live-reload server, once it runs
+
+
+def _rebuild_now() -> None:
+    """Asks the engine's server to rebuild: staging has written every file it changed."""
+    for server in _ENGINE_SERVER:
+        server.rebuild()
+
+
 def _watch_closely() -> None:
-    """MkDocs looks for saved files every 0.5 s; every 0.1 s makes an edit show sooner."""
-    import functools
+    """The engine's server rebuilds when the preview has staged a change, not when its own
+    poll of the staged tree notices files changing (every 0.5 s, then 0.1 s more for them to
+    settle): staging writes its files at once and says when it is done. MkDocs 1.6's
+    LiveReloadServer (pinned) has no public way to ask for a rebuild: `rebuild` sets the flag
+    its own file watcher sets."""
     from mkdocs.commands import serve as mkdocs_serve_module
     from mkdocs.livereload import LiveReloadServer
-    mkdocs_serve_module.LiveReloadServer = functools.partial(LiveReloadServer, polling_interval=0.1)
+
+    class StagedReloadServer(LiveReloadServer):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.build_delay = 0
+            _ENGINE_SERVER[:] = [self]
+
+        def watch(self, path, func=None, *, recursive=True):  # the preview's watcher watches the sources
+            pass
+
+        def rebuild(self):
+            with self._rebuild_cond:
+                self._want_rebuild = True
+                self._rebuild_cond.notify_all()
+
+    mkdocs_serve_module.LiveReloadServer = StagedReloadServer

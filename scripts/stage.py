@@ -424,8 +424,25 @@ FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ten time
 
 
 def _page_text(meta: dict, body: str) -> str:
-    front = yaml.dump(meta, Dumper=FAST_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
-    return "---\n" + front + "---\n" + body
+    return "---\n" + _front_matter_text(meta) + "---\n" + body
+
+
+# Staged front matter by what it holds (its repr: types told apart, as 1 and '1' are, and
+# made in C, ten times faster than YAML's representer, which is Python even with libyaml):
+# the preview stages a language after every save, and most pages' front matter is what it was.
+_FRONT_MATTER_TEXTS: dict[str, str] = {}
+FRONT_MATTER_TEXTS_KEPT = 20_000
+
+
+def _front_matter_text(meta: dict) -> str:
+    key = repr(meta)
+    text = _FRONT_MATTER_TEXTS.get(key)
+    if text is None:
+        text = yaml.dump(meta, Dumper=FAST_DUMPER, allow_unicode=True, sort_keys=False, width=10_000)
+        if len(_FRONT_MATTER_TEXTS) >= FRONT_MATTER_TEXTS_KEPT:
+            _FRONT_MATTER_TEXTS.clear()
+        _FRONT_MATTER_TEXTS[key] = text
+    return text
 
 
 def interface_strings(root: Path, lang: str) -> dict[str, str]:

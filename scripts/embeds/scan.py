@@ -54,6 +54,8 @@ class FoundEmbed:
 
 
 def find_embeds(path: Path, text: str, media_root: Path, languages: tuple[str, ...]) -> tuple[list[FoundEmbed], list[Problem]]:
+    if "///" not in text:  # no block can open (most pages): the preview asks after every save
+        return [], []
     found, problems = [], []
     lines = text.splitlines()
     in_code = None
