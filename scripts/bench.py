@@ -85,7 +85,7 @@ class Run:
 
 # The phases of `ipbes-site build` that only check (sources, translation status, brand
 # rules), as its progress output times them.
-CHECK_PHASES = re.compile(r"^(?:Checked the sources|Translation status of every page|Brand rules checked|Links and anchors checked beside the build|"
+CHECK_PHASES = re.compile(r"^(?:Checked the sources|Translation status of every page|Brand rules checked|Links and anchors checked|"
                           r"Brand rules on the sources checked beside the build) in ([0-9.]+) s(?: of computing)?$", re.M)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import posixpath
 import re
 from collections.abc import Iterator
@@ -35,6 +36,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
@@ -80,6 +83,83 @@ class _Collect(Treeprocessor):
         self.found = (links, ids, headings)
 
 
+SEEN_EXTENSION = "scripts.links"
+SEEN_FOLDER = "links-seen"  # in each staged tree, written by the engine's own Markdown runs
+
+
+def engine_key(source: str) -> str:
+    """The key of a record: the Markdown source exactly as the engine converts it."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:32]
+
+
+def _seen_source(text: str) -> str:
+    """A staged page's Markdown as MkDocs 1.6 gives it to Python-Markdown: after the YAML
+    front matter (`---` ... `---` or `...`), blank lines at its start dropped."""
+    match = _ENGINE_FRONT_MATTER.match(text)
+    return text[match.end():].lstrip("\n") if match else text
+
+
+_ENGINE_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+
+
+class _SourceKey(Preprocessor):
+    def run(self, lines):
+        self.md.ipbes_source_key = engine_key("\n".join(lines))
+        return lines
+
+
+class _Record(_Collect):
+    """In the engine's own run: what `_Collect` finds, with the raw HTML's ids, written to
+    `<store>/<key>.json` for the link check after the engine (no second parse)."""
+
+    def __init__(self, md, store: str):
+        super().__init__(md)
+        self.store = store
+
+    def run(self, root):
+        super().run(root)
+        key = getattr(self.md, "ipbes_source_key", None)
+        if not key or not self.store:
+            return
+        links, ids, headings = self.found
+        record = {"links": links, "ids": sorted(ids | _raw_ids(self.md)), "headings": headings}
+        folder = Path(self.store)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = folder / f".{key}.{os.getpid()}.tmp"
+            temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, folder / f"{key}.json")
+        except OSError:
+            pass  # the link check parses the page itself
+
+
+class SeenLinks(Extension):
+    """Listed last in the staged configuration's Markdown extensions, so the links and ids
+    of each page are taken from the engine's own parse (Python at the Markdown boundary,
+    which any engine running Python-Markdown extensions keeps), not from a second one."""
+
+    def __init__(self, **kwargs):
+        self.config = {"store": ["", "the folder for the records, relative to the engine's working folder"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):
+        md.preprocessors.register(_SourceKey(md), "ipbes_source_key", 1000)
+        md.treeprocessors.register(_Record(md, self.getConfig("store")), "ipbes_links_seen", 1)
+
+
+def makeExtension(**kwargs):
+    return SeenLinks(**kwargs)
+
+
+def _raw_ids(md: Markdown) -> set[str]:
+    raw = _RawIds()
+    for block in md.htmlStash.rawHtmlBlocks:
+        if isinstance(block, str):
+            raw.feed(block)
+    raw.close()
+    return raw.ids
+
+
 class _RawIds(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -97,6 +177,8 @@ def markdown_for(stage: Path) -> Markdown:
     names, options = [], {}
     for entry in config.get("markdown_extensions") or []:
         name = entry if isinstance(entry, str) else next(iter(entry))
+        if name == SEEN_EXTENSION:
+            continue
         names.append(name)
         if isinstance(entry, dict) and isinstance(entry[name], dict):
             options[name] = dict(entry[name])
@@ -174,6 +256,12 @@ def _work(body: str) -> tuple[int, int, int]:
 
 
 def parse(md: Markdown, body: str) -> Parsed:
+    return refusal(body) or _parse(md, body)
+
+
+def refusal(body: str) -> Parsed | None:
+    """A body too large or too odd for Python-Markdown to read in reasonable time, measured in
+    linear time; None for the others."""
     if len(body.encode("utf-8")) > MAX_PAGE_BYTES:
         return Parsed(refused=(1, f"the page is over {MAX_PAGE_BYTES:,} bytes; split it into several pages"))
     work, inline, line = _work(body)
@@ -187,6 +275,10 @@ def parse(md: Markdown, body: str) -> Parsed:
         return Parsed(refused=(line, f"the paragraph from this line on has so many links or marks for its length that reading "
                                      f"it takes {inline:,} steps, over the limit of {MAX_INLINE_WORK:,}; split it into "
                                      "paragraphs (blank lines between them) or pages"))
+    return None
+
+
+def _parse(md: Markdown, body: str) -> Parsed:
     md.reset()
     collector = md.treeprocessors["ipbes_links"]
     collector.found = ([], set(), [])
@@ -197,12 +289,7 @@ def parse(md: Markdown, body: str) -> Parsed:
     except Exception as exc:  # an extension's failure on odd input: a problem, not a traceback
         return Parsed(refused=(1, f"cannot read the page as Markdown ({quoted(exc)}); fix the markup near the link"))
     links, ids, headings = collector.found
-    raw = _RawIds()
-    for block in md.htmlStash.rawHtmlBlocks:
-        if isinstance(block, str):
-            raw.feed(block)
-    raw.close()
-    return Parsed(tuple(links), frozenset(ids | raw.ids), tuple(headings))
+    return Parsed(tuple(links), frozenset(ids | _raw_ids(md)), tuple(headings))
 
 
 def _read(md: Markdown, body: str, collector: Treeprocessor) -> None:
@@ -232,6 +319,7 @@ class _Tree:
     pages: dict[str, dict]
     md: Markdown
     parsed: dict[str, Parsed] = field(default_factory=dict)
+    seen: Path | None = None  # the engine's records of this build (SeenLinks), when it has run
     stored: dict[str, Parsed] = field(default_factory=dict)  # from earlier builds, by _stored_key
     used: dict[str, Parsed] = field(default_factory=dict)    # what this build keeps for the next
 
@@ -275,11 +363,13 @@ def _save_stored(store: Path | None, found: dict[str, Parsed]) -> None:
         pass
 
 
-def check_links(stages: dict[str, Path], store: Path | None = None) -> list[Problem]:
+def check_links(stages: dict[str, Path], store: Path | None = None, seen: bool = False) -> list[Problem]:
     """Every link and anchor of every staged language (`stages`: lang -> .build/stage/<lang>),
     as problems in the source files, each reported once. `store`: a file where what each page
     body holds is kept for the next build (by the extensions and the body; only this build's
-    bodies, so it does not grow), as the process keeps it between a preview's checks."""
+    bodies, so it does not grow), as the process keeps it between a preview's checks.
+    `seen`: after the engine has run, take each page's links and ids from its records
+    (SEEN_FOLDER) where it wrote one for this very text, instead of parsing the page again."""
     cache: dict[str, Parsed] = {}
     stored = _load_stored(store)
     used: dict[str, Parsed] = {}
@@ -300,7 +390,8 @@ def check_links(stages: dict[str, Path], store: Path | None = None) -> list[Prob
                                     f"({quoted(exc)}); this is a bug in the build, not in your content: report it"))
             continue
         files = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
-        tree = _Tree(lang, docs, files, manifest["pages"], md, stored=stored, used=used)
+        tree = _Tree(lang, docs, files, manifest["pages"], md, stored=stored, used=used,
+                     seen=stage / SEEN_FOLDER if seen and (stage / SEEN_FOLDER).is_dir() else None)
         for rel in sorted(tree.pages):
             source = tree.pages[rel]["source"]
             shown_in.setdefault(source, []).append(lang)
@@ -345,7 +436,8 @@ def _parsed(tree: _Tree, rel: str, cache: dict[str, Parsed]) -> Parsed:
         kept = (getattr(tree.md, "ipbes_key", ""), body)
         if key not in cache:
             stored_key = _stored_key(tree.md, body) if "/// " not in body else None
-            cache[key] = _KEPT.get(kept) or (tree.stored.get(stored_key) if stored_key else None) or parse(tree.md, body)
+            cache[key] = (_KEPT.get(kept) or (tree.stored.get(stored_key) if stored_key else None)
+                          or refusal(body) or _seen(tree, rel) or _parse(tree.md, body))
             if stored_key:
                 tree.used[stored_key] = cache[key]
                 if len(_KEPT) >= PARSED_KEPT:
@@ -353,6 +445,21 @@ def _parsed(tree: _Tree, rel: str, cache: dict[str, Parsed]) -> Parsed:
                 _KEPT[kept] = cache[key]
         tree.parsed[rel] = cache[key]
     return tree.parsed[rel]
+
+
+def _seen(tree: _Tree, rel: str) -> Parsed | None:
+    """What the engine's own parse of the page found (SeenLinks), if it ran on this text."""
+    if tree.seen is None:
+        return None
+    try:
+        text = (tree.docs / rel).read_text(encoding="utf-8-sig")
+        record = json.loads((tree.seen / f"{engine_key(_seen_source(text))}.json").read_text(encoding="utf-8"))
+        links, ids, headings = record["links"], record["ids"], record["headings"]
+        if not all(isinstance(item, str) for item in [*links, *ids, *headings]):
+            return None
+        return Parsed(tuple(links), frozenset(ids), tuple(headings))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _check(tree: _Tree, rel: str, url: str, cache: dict[str, Parsed]):

@@ -155,7 +155,7 @@ def _stored_bundle(cache: Path, key: str, output: Path) -> bool:
     temporary = output.with_name(f".{BUNDLE}-cached")
     try:
         shutil.rmtree(temporary, ignore_errors=True)
-        shutil.copytree(stored, temporary)
+        shutil.copytree(stored, temporary, copy_function=_link_or_copy)
         shutil.rmtree(output, ignore_errors=True)
         temporary.rename(output)
         os.utime(stored)
@@ -171,7 +171,7 @@ def _store_bundle(cache: Path, key: str, output: Path) -> None:
     temporary = cache / f".{key}.{os.getpid()}.tmp"
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(output, temporary)
+        shutil.copytree(output, temporary, copy_function=_link_or_copy)
         if (cache / key).exists():
             shutil.rmtree(temporary, ignore_errors=True)
         else:
@@ -182,6 +182,15 @@ def _store_bundle(cache: Path, key: str, output: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
     except OSError:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A bundle's files are never written again once made: the cache and the site may share
+    them (a hard link, or a copy across file systems)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _bundle_info(output: Path, lang: str) -> dict:

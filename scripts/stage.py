@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from . import fonts, assessments, cards, highlights, i18n, pages, publications, tokens, translations, videos
+from . import fonts, assessments, cards, highlights, i18n, links, pages, publications, tokens, translations, videos
 from .brand import rules as brand_rules
 from .chooser import OFFICIAL_NAME
 from .content import FRONT_MATTER, page_type, read_front_matter
@@ -49,7 +49,7 @@ SEARCH_KINDS = {"fact sheet": "factsheet", "news post": "news", "home page": "pa
 FEED_TITLE = N_("IPBES news")
 MEDIA_TYPES = publications.RASTER_TYPES | {".svg", ".vtt", ".mp4", ".webm", ".mp3", ".ogg", ".pdf"}
 ENGINE_PLUGINS = ("search", "blog")
-LINKS_CHECKED_BEFORE_THE_ENGINE = {"not_found": "ignore", "anchors": "ignore", "unrecognized_links": "ignore"}
+LINKS_CHECKED_BY_THE_PROJECT = {"not_found": "ignore", "anchors": "ignore", "unrecognized_links": "ignore"}
 
 
 @dataclass
@@ -466,6 +466,7 @@ def stage_language(src: Sources, lang: str, out: Path, site_dir: Path) -> dict:
     gettext = i18n.translations(str(root / "locales"), lang).gettext
     staged = language_pages(src, lang)
     written: set[Path] = set()
+    shutil.rmtree(out / links.SEEN_FOLDER, ignore_errors=True)  # records are of this build's engine run only
 
     def put(rel: str, data) -> None:
         path = docs / rel
@@ -762,6 +763,8 @@ def staged_config(src: Sources, lang: str, out: Path, site_dir: Path, fallbacks:
         if name == "scripts.embeds.blocks":
             extension = {name: {"lang": lang, "root": os.path.relpath(src.root, Path(out).resolve())}}
         extensions.append(extension)
+    # Last: records each page's links and ids from the engine's own parse, for the link check.
+    extensions.append({links.SEEN_EXTENSION: {"store": links.SEEN_FOLDER}})
     data["markdown_extensions"] = extensions
     extra = data.setdefault("extra", {})
     ipbes = dict(extra.get("ipbes") or {})
@@ -784,11 +787,11 @@ def staged_config(src: Sources, lang: str, out: Path, site_dir: Path, fallbacks:
     ipbes["contributors"] = [{"title": _text(titles[rel]), "url": pages.page_url(rel),
                               "lang": src.source_language if rel in fallbacks else None} for rel in contributors if rel in titles]
     data["strict"] = bool(shared.data.get("strict", True))
-    # scripts/links.py checked every link and anchor of the staged tree before the engine;
-    # the engine's own checks would report them again, per language (nested `links:` wins
+    # scripts/links.py checks every link and anchor of the staged trees, once for all
+    # languages; the engine's own checks would report them again, per language (nested `links:` wins
     # over the shared file's flat keys; its nav checks stay on).
     validation = dict(data.get("validation") or {})
-    validation["links"] = {**(validation.get("links") or {}), **LINKS_CHECKED_BEFORE_THE_ENGINE}
+    validation["links"] = {**(validation.get("links") or {}), **LINKS_CHECKED_BY_THE_PROJECT}
     data["validation"] = validation
     return data
 

@@ -213,9 +213,78 @@ def test_what_pages_hold_is_kept_for_the_next_build_and_gives_the_same_problems(
     def no_parse(*args, **kwargs):
         raise AssertionError("a body the last build read was parsed again")
 
-    monkeypatch.setattr(links, "parse", no_parse)
+    monkeypatch.setattr(links, "_parse", no_parse)
     assert messages(check_links({"en": stage}, store)) == first
     monkeypatch.undo()
     links._KEPT.clear()
     store.write_text("[not, a, mapping", encoding="utf-8")  # a damaged store: read again, never a failure
     assert messages(check_links({"en": stage}, store)) == first
+
+
+def _engine_run(stage: Path, rel: str) -> None:
+    """What the engine does with a staged page, as far as Python-Markdown goes: the staged
+    extensions with SeenLinks last, run in the staged folder on the text after the front matter."""
+    from markdown import Markdown
+    import scripts.links as links
+    config = yaml.safe_load((stage / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, options = list(links.ENGINE_BUILTINS), {}
+    for entry in config["markdown_extensions"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        names.append(name)
+        if isinstance(entry, dict):
+            options[name] = dict(entry[name])
+    names.append(links.SEEN_EXTENSION)
+    options[links.SEEN_EXTENSION] = {"store": str(stage / links.SEEN_FOLDER)}
+    options["scripts.embeds.blocks"]["root"] = str((stage / options["scripts.embeds.blocks"]["root"]).resolve())
+    Markdown(extensions=names, extension_configs=options).convert(links._seen_source((stage / "docs" / rel).read_text(encoding="utf-8")))
+
+
+def test_links_are_taken_from_the_engines_own_parse_of_the_same_text(tmp_path, monkeypatch):
+    """After the engine has run, each page's links and ids come from the record its own
+    Python-Markdown run wrote (no second parse), with the same problems; a page edited since,
+    or a damaged record, is parsed as before."""
+    import scripts.links as links
+    about = source(tmp_path, "en", "about.md", "# About\n\n## Who we are {#who}\n\n<p id=\"raw\">x</p>\n\n"
+                                             "[gone](nope.md) [here](#who) [raw](#raw) [no](#nowhere) [team](team.md#lead)\n")
+    team = source(tmp_path, "en", "team.md", "# Team\n\n## Lead\n\n`[code](not-a-link.md)`\n")
+    stage = stage_tree(tmp_path, "en", {"about.md": (about, False), "team.md": (team, False)})
+    parsed = messages(check_links({"en": stage}))
+    assert len(parsed) == 2, parsed
+    for rel in ("about.md", "team.md"):
+        _engine_run(stage, rel)
+    assert len(list((stage / links.SEEN_FOLDER).glob("*.json"))) == 2
+    links._KEPT.clear()
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("a page the engine read was parsed again")
+
+    monkeypatch.setattr(links, "_parse", no_parse)
+    assert messages(check_links({"en": stage}, seen=True)) == parsed
+    staged = stage / "docs" / "about.md"
+    staged.write_text(staged.read_text(encoding="utf-8") + "\n[also gone](nope2.md)\n", encoding="utf-8")
+    links._KEPT.clear()
+    with pytest.raises(AssertionError, match="parsed again"):
+        check_links({"en": stage}, seen=True)
+    monkeypatch.undo()
+    for record in (stage / links.SEEN_FOLDER).glob("*.json"):
+        record.write_text('{"links": [1, 2]}', encoding="utf-8")
+    links._KEPT.clear()
+    assert len(check_links({"en": stage}, seen=True)) == 3
+
+
+def test_the_build_checks_links_from_the_engines_records(tmp_path):
+    """A real build: the staged configuration lists SeenLinks last, and the engine leaves one
+    record per page it converted, keyed by the text it read."""
+    import scripts.links as links
+    from scripts.build import build_site
+    from tests.conftest import copy_project
+    project = copy_project(tmp_path / "project")
+    page = project / "docs/fr/about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[vers l'accueil](index.md)\n", encoding="utf-8")
+    build_site(project, project / "site", languages=["fr"], report=lambda *_: None)
+    stage = project / ".build/stage/fr"
+    config = yaml.safe_load((stage / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["markdown_extensions"][-1] == {links.SEEN_EXTENSION: {"store": links.SEEN_FOLDER}}
+    key = links.engine_key(links._seen_source((stage / "docs/about.md").read_text(encoding="utf-8")))
+    record = json.loads((stage / links.SEEN_FOLDER / f"{key}.json").read_text(encoding="utf-8"))
+    assert "index.md" in record["links"] and record["headings"]
