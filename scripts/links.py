@@ -114,7 +114,8 @@ class _Record(_Collect):
 
     def __init__(self, md, store: str):
         super().__init__(md)
-        self.store = store
+        # Only beside a staged tree's manifest: an engine run from another folder writes nothing.
+        self.store = store if store and (Path(store).resolve().parent / "manifest.json").is_file() else ""
 
     def run(self, root):
         super().run(root)

@@ -288,3 +288,18 @@ def test_the_build_checks_links_from_the_engines_records(tmp_path):
     key = links.engine_key(links._seen_source((stage / "docs/about.md").read_text(encoding="utf-8")))
     record = json.loads((stage / links.SEEN_FOLDER / f"{key}.json").read_text(encoding="utf-8"))
     assert "index.md" in record["links"] and record["headings"]
+
+
+def test_an_engine_run_outside_a_staged_tree_writes_no_record(tmp_path, monkeypatch):
+    """`mkdocs build -f .build/stage/fr/mkdocs.yml` run from the project root must not leave a
+    records folder there: the extension writes only beside a staged tree's manifest."""
+    from markdown import Markdown
+    import scripts.links as links
+    monkeypatch.chdir(tmp_path)
+    Markdown(extensions=[links.SEEN_EXTENSION], extension_configs={links.SEEN_EXTENSION: {"store": links.SEEN_FOLDER}}
+             ).convert("# Title\n\n[a](b.md)\n")
+    assert not (tmp_path / links.SEEN_FOLDER).exists()
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    Markdown(extensions=[links.SEEN_EXTENSION], extension_configs={links.SEEN_EXTENSION: {"store": links.SEEN_FOLDER}}
+             ).convert("# Title\n\n[a](b.md)\n")
+    assert [json.loads(p.read_text(encoding="utf-8"))["links"] for p in (tmp_path / links.SEEN_FOLDER).glob("*.json")] == [["b.md"]]
