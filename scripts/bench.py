@@ -153,7 +153,7 @@ def _child_env(**extra: str) -> dict:
     return dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(Path(__file__).parent.parent), **extra)
 
 
-def bench_builds(root: Path, pages: int = 300, runs: int = 3, work: Path | None = None, report=print) -> dict:
+def bench_builds(root: Path, pages: int = 300, runs: int = 3, work: Path | None = None, report=print, edits: int = 3) -> dict:
     """Cold full builds of the synthetic corpus, alternating the two setups; medians."""
     from .corpus import write_corpus
     work = Path(work or Path(root) / ".build" / "bench")
@@ -184,7 +184,7 @@ def bench_builds(root: Path, pages: int = 300, runs: int = 3, work: Path | None 
     summary = {"cores": os.cpu_count(), "pages_per_language": pages, "runs": runs, "medians": medians,
                "ratio_wall": medians["ipbes"]["wall"] / medians["static-i18n"]["wall"],
                "ratio_cpu": medians["ipbes"]["cpu"] / medians["static-i18n"]["cpu"], "warm_wall": warm.wall}
-    summary["preview"] = bench_preview(projects["ipbes"], report=report)
+    summary["preview"] = bench_preview(projects["ipbes"], edits=edits, report=report)
     summary["search"] = bench_search(work / "out" / "ipbes", work / "out" / "static-i18n", report=report)
     for line in build_table(summary):
         report(line)

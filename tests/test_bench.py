@@ -14,7 +14,7 @@ def test_build_benchmark_runs_both_setups_on_a_tiny_corpus(tmp_path):
     """Proves `make bench` works end to end (corpus, both builds, table); no number is asserted."""
     from scripts.bench import bench_builds, build_table, write_results
     lines = []
-    summary = bench_builds(ROOT, pages=3, runs=1, work=tmp_path / "bench", report=lines.append)
+    summary = bench_builds(ROOT, pages=3, runs=1, work=tmp_path / "bench", report=lines.append, edits=1)
     for setup in ("ipbes", "static-i18n"):
         run = summary["medians"][setup]
         assert run["wall"] > 0 and run["cpu"] > 0 and run["peak_mb"] > 0 and run["pages"] >= 3 * 6
