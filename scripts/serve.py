@@ -10,6 +10,7 @@ dirty builds): an edit shows in under a second. PDFs, cards and feeds are made b
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -57,6 +58,8 @@ class Preview:
         if problems:
             return problems
         self.states = self._states(changed)
+        config = self.out / "mkdocs.yml"
+        before = config.read_bytes() if config.is_file() else b""
         try:
             sources = stage.read_sources(self.root, self.shared, clock, preview=True, states=self.states)
             problems = stage.check_staging(sources)
@@ -65,7 +68,17 @@ class Preview:
             stage.stage_language(sources, self.lang, self.out, self.site)
         except BuildError as exc:
             return exc.problems
+        if changed and (config.read_bytes() != before or any(_shown_on_every_page(self.root, name) for name in changed)):
+            self._render_every_page()
         return links.check_links({self.lang: self.out})  # staged all the same: the preview shows the page
+
+    def _render_every_page(self) -> None:
+        """The engine's dirty rebuild renders only pages whose file is newer than its output:
+        after a change of the templates or of the configuration (interface strings, menus),
+        every staged page is marked newer, so that every page shows it."""
+        now = time.time()
+        for page in (self.out / "docs").rglob("*.md"):
+            os.utime(page, (now, now))
 
     def _states(self, changed: set[str] | None):
         """Translation states, again only for the pages whose files changed (git is slow)."""
@@ -85,6 +98,12 @@ class Preview:
                  for page in sorted(pages) for lang in self.shared.languages if lang != self.shared.source_language
                  if (docs / self.shared.source_language / page).is_file()]
         return kept + fresh
+
+
+def _shown_on_every_page(root: Path, name: str) -> bool:
+    """A changed source that every page's rendering reads: the templates and the brand files."""
+    path = Path(name)
+    return any(Path(root) / folder in path.parents for folder in ("overrides", "brand"))
 
 
 def watch(preview: Preview, stop: threading.Event, report=print) -> None:

@@ -205,6 +205,35 @@ def test_the_preview_stages_again_when_data_brand_or_locales_change(tmp_path):
     assert preview.stage(changed) == [] and untouched.stat().st_mtime_ns == stamp, "unchanged pages are not rewritten"
 
 
+def test_the_preview_renders_every_page_again_after_a_template_or_strings_change(tmp_path):
+    """The engine's dirty rebuild renders only staged pages newer than their output: a change
+    of the templates or of the staged configuration (interface strings) marks every page
+    newer; a page's own change marks only that page."""
+    import os
+    from scripts.serve import Preview
+    project = copy_project(tmp_path / "project")
+    preview = Preview(project, "fr")
+    assert preview.stage() == []
+    pages = sorted((preview.out / "docs").rglob("*.md"))
+    old = 1_000_000_000
+    for page in pages:
+        os.utime(page, (old, old))
+    about = project / "docs/fr/about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nUne phrase de plus.\n", encoding="utf-8")
+    assert preview.stage({str(about)}) == []
+    newer = [p for p in pages if p.stat().st_mtime > old]
+    assert newer == [preview.out / "docs/about.md"], newer
+    template = project / "overrides/main.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert preview.stage({str(template)}) == []
+    assert all(p.stat().st_mtime > old for p in pages)
+    for page in pages:
+        os.utime(page, (old, old))
+    replace_in(project / "locales/fr/LC_MESSAGES/messages.po", 'msgstr "Fiche d\'information"', 'msgstr "Fiche-modifiée"')
+    assert preview.stage({str(project / "locales/fr/LC_MESSAGES/messages.po")}) == []
+    assert all(p.stat().st_mtime > old for p in pages)
+
+
 def test_an_internal_error_is_one_line_and_a_log_not_a_traceback(tmp_path, monkeypatch, capsys):
     from scripts import build, cli
     project = copy_project(tmp_path / "project")
